@@ -1,0 +1,35 @@
+"""Helpers the notebooks import: the embedded server, workers, model choice and history views.
+
+Every notebook starts with ``conn = await setup()``; the rest is plain Temporal.
+"""
+
+from shared.connection import Connection, WebUILink, setup
+from shared.display import show_source
+from shared.errors import CookbookError
+from shared.history import HistoryTable, Step, history_table
+from shared.models import ModelChoice, agents_plugin, select_model
+from shared.server import DevServer, current_server, restart_dev_server, start_dev_server
+from shared.worker import BackgroundWorker, WorkerProcess, running_workers, start_worker, start_worker_process
+
+__all__ = [
+    "BackgroundWorker",
+    "Connection",
+    "CookbookError",
+    "DevServer",
+    "HistoryTable",
+    "ModelChoice",
+    "Step",
+    "WebUILink",
+    "WorkerProcess",
+    "agents_plugin",
+    "current_server",
+    "history_table",
+    "restart_dev_server",
+    "running_workers",
+    "select_model",
+    "setup",
+    "show_source",
+    "start_dev_server",
+    "start_worker",
+    "start_worker_process",
+]

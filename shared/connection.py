@@ -1,0 +1,131 @@
+"""One call that gives a notebook its Temporal client, the right server and the right model."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from dataclasses import dataclass
+
+from agents import set_tracing_disabled
+from temporalio.client import Client, WorkflowHandle
+from temporalio.envconfig import ClientConfigProfile
+from temporalio.openai_agents import ModelActivityParameters
+
+from shared.errors import CookbookError
+from shared.models import ModelChoice, agents_plugin, select_model
+from shared.server import DevServer, start_dev_server
+
+CONNECT_TIMEOUT_S = 5.0
+
+
+@dataclass
+class Connection:
+    """What the setup cell gives you: a client, the server behind it and the model in use."""
+
+    client: Client
+    model: ModelChoice
+    server: DevServer | None
+    ui_base: str | None
+
+    @property
+    def namespace(self) -> str:
+        """The Temporal Namespace the client works in."""
+        return self.client.namespace
+
+    def describe(self) -> str:
+        """One line on which server and which model are in use."""
+        where = (
+            f"the embedded Temporal dev server at {self.server.address}"
+            if self.server
+            else f"Temporal at {self.client.service_client.config.target_host} (namespace {self.namespace})"
+        )
+        ui = f", Web UI {self.ui_base}" if self.ui_base else ""
+        return f"Connected to {where}{ui}. Model: {self.model.description}."
+
+    def ui_link(self, handle: WorkflowHandle) -> WebUILink | None:
+        """A link to this Workflow run's Event History in the Temporal Web UI."""
+        if not self.ui_base:
+            return None
+        run = handle.result_run_id or handle.run_id or ""
+        return WebUILink(f"{self.ui_base}/namespaces/{self.namespace}/workflows/{handle.id}/{run}/history")
+
+
+@dataclass(frozen=True)
+class WebUILink:
+    """A link that renders as a hyperlink in JupyterLab and as the URL elsewhere."""
+
+    url: str
+
+    def _repr_html_(self) -> str:
+        return f'<a href="{self.url}" target="_blank">Open this run in the Temporal Web UI</a>'
+
+    def __repr__(self) -> str:
+        return self.url
+
+
+async def setup(
+    *,
+    db_path: str | os.PathLike[str] | None = None,
+    model_params: ModelActivityParameters | None = None,
+    quiet: bool = False,
+) -> Connection:
+    """Connect to Temporal with the OpenAI Agents plugin, starting the embedded server if needed.
+
+    With ``TEMPORAL_ADDRESS`` set, connect there instead, reading namespace, API
+    key and TLS from Temporal's standard environment configuration
+    (``TEMPORAL_NAMESPACE``, ``TEMPORAL_API_KEY``, ``TEMPORAL_TLS_*`` or a
+    ``temporal.toml`` profile). ``db_path`` makes the embedded server persistent.
+    """
+    model = select_model()
+    if model.offline:
+        set_tracing_disabled(True)  # nothing to export traces to without a key; avoids a warning per run
+    plugin = agents_plugin(model, model_params)
+    identity = f"notebook@{os.getpid()}"
+    if os.environ.get("TEMPORAL_ADDRESS"):
+        profile = ClientConfigProfile.load()
+        config = dict(profile.to_client_connect_config())
+        client = await _connect(config, plugin, identity)
+        connection = Connection(client, model, None, _external_ui_base(config["target_host"]))
+    else:
+        server = await start_dev_server(db_path)
+        client = await _connect({"target_host": server.address}, plugin, identity)
+        connection = Connection(client, model, server, server.ui_url)
+    if not quiet:
+        print(connection.describe())
+    return connection
+
+
+async def _connect(config: dict, plugin: object, identity: str) -> Client:
+    """Connect, turning a hang or a refusal into one clear line within seconds."""
+    target = config["target_host"]
+    try:
+        return await asyncio.wait_for(
+            Client.connect(**config, plugins=[plugin], identity=identity),  # type: ignore[list-item]
+            CONNECT_TIMEOUT_S,
+        )
+    except (TimeoutError, RuntimeError, OSError) as err:
+        reason = _short_reason(err)
+        raise CookbookError(
+            f"Cannot reach Temporal at {target} within {CONNECT_TIMEOUT_S:.0f} s ({reason}). "
+            "Check TEMPORAL_ADDRESS, or unset it to use the embedded dev server."
+        ) from None
+
+
+def _short_reason(err: BaseException) -> str:
+    """The useful words of a connection error, without the transport's stack of wrappers."""
+    text = str(err)
+    if isinstance(err, asyncio.TimeoutError):
+        return "no answer"
+    for known in ("Connection refused", "dns error", "certificate", "Unauthenticated", "PermissionDenied"):
+        if known.lower() in text.lower():
+            return known.lower()
+    return text.splitlines()[0][:80] if text else type(err).__name__
+
+
+def _external_ui_base(target: str) -> str | None:
+    """The Web UI of an external cluster: Temporal Cloud's, or ``TEMPORAL_UI_URL`` if set."""
+    if os.environ.get("TEMPORAL_UI_URL"):
+        return os.environ["TEMPORAL_UI_URL"].rstrip("/")
+    if ".tmprl.cloud" in target or "temporal.io" in target:
+        return "https://cloud.temporal.io"
+    return None

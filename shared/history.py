@@ -1,0 +1,175 @@
+"""Turn a Workflow's Event History into a small table that proves what ran, where and how often."""
+
+from __future__ import annotations
+
+import html
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from temporalio.api.common.v1 import Payload, Payloads
+from temporalio.api.enums.v1 import EventType
+from temporalio.api.history.v1 import HistoryEvent
+from temporalio.client import WorkflowHandle
+from temporalio.converter import DataConverter
+
+MODEL_ACTIVITIES = {"invoke_model_activity", "invoke_model_activity_streaming"}
+RESULT_WIDTH = 60
+
+
+@dataclass
+class Step:
+    """One row: something the Workflow did, and what came of it."""
+
+    step: int
+    kind: str
+    name: str
+    attempt: int | None
+    worker: str
+    result: str
+
+
+@dataclass
+class HistoryTable:
+    """A list of steps that shows as an HTML table in JupyterLab and as text elsewhere."""
+
+    steps: list[Step]
+
+    COLUMNS = ("step", "kind", "name", "attempt", "worker", "result")
+
+    def rows(self) -> list[tuple[str, ...]]:
+        """Every step as a tuple of display strings."""
+        return [
+            (str(s.step), s.kind, s.name, "" if s.attempt is None else str(s.attempt), s.worker, s.result)
+            for s in self.steps
+        ]
+
+    def count(self, kind: str, name: str | None = None) -> int:
+        """How many steps have this kind (and name)."""
+        return sum(1 for s in self.steps if s.kind == kind and (name is None or s.name == name))
+
+    def __repr__(self) -> str:
+        table = [self.COLUMNS, *self.rows()]
+        widths = [max(len(row[i]) for row in table) for i in range(len(self.COLUMNS))]
+        lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in table]
+        lines.insert(1, "  ".join("-" * w for w in widths))
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        head = "".join(f"<th style='text-align:left'>{c}</th>" for c in self.COLUMNS)
+        body = "".join(
+            "<tr>" + "".join(f"<td style='text-align:left'>{html.escape(c)}</td>" for c in row) + "</tr>"
+            for row in self.rows()
+        )
+        return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+async def history_table(handle: WorkflowHandle) -> HistoryTable:
+    """Read the Workflow's Event History and list its model calls, tool calls, Signals, Updates and Timers."""
+    history = await handle.fetch_history()
+    return steps_from_events(history.events, handle._client.data_converter)
+
+
+def steps_from_events(events: list[HistoryEvent], converter: DataConverter) -> HistoryTable:
+    """Build the table from raw events (one row per Activity, Signal, Update or Timer)."""
+    steps: list[Step] = []
+    by_event_id: dict[int, Step] = {}
+    by_update_id: dict[str, Step] = {}
+
+    def add(event_id: int, kind: str, name: str, worker: str = "", result: str = "") -> Step:
+        step = Step(len(steps) + 1, kind, name, None, worker, result)
+        steps.append(step)
+        by_event_id[event_id] = step
+        return step
+
+    for event in events:
+        et = event.event_type
+        if et == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
+            activity_type = event.activity_task_scheduled_event_attributes.activity_type.name
+            if activity_type in MODEL_ACTIVITIES:
+                summary = _decode(event.user_metadata.summary, converter) if event.HasField("user_metadata") else None
+                add(event.event_id, "model call", str(summary or "model"), result="running")
+            else:
+                add(event.event_id, "tool", activity_type, result="running")
+        elif et == EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED:
+            attrs = event.activity_task_started_event_attributes
+            step = by_event_id[attrs.scheduled_event_id]
+            step.attempt, step.worker = attrs.attempt, attrs.identity
+        elif et == EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED:
+            attrs = event.activity_task_completed_event_attributes
+            step = by_event_id[attrs.scheduled_event_id]
+            value = _decode_all(attrs.result, converter)
+            step.result = _summarise_model(value) if step.kind == "model call" else _short(value)
+        elif et == EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED:
+            attrs = event.activity_task_failed_event_attributes
+            by_event_id[attrs.scheduled_event_id].result = _short(f"failed: {attrs.failure.message}")
+        elif et == EventType.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT:
+            attrs = event.activity_task_timed_out_event_attributes
+            by_event_id[attrs.scheduled_event_id].result = _short(f"timed out: {attrs.failure.message}")
+        elif et == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED:
+            attrs = event.workflow_execution_signaled_event_attributes
+            signal_input = _short(_decode_all(attrs.input, converter))
+            add(event.event_id, "signal", attrs.signal_name, attrs.identity, signal_input)
+        elif et == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED:
+            request = event.workflow_execution_update_accepted_event_attributes.accepted_request
+            step = add(event.event_id, "update", request.input.name, request.meta.identity)
+            by_update_id[request.meta.update_id] = step
+            step.result = _short(_decode_all(request.input.args, converter))
+        elif et == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED:
+            attrs = event.workflow_execution_update_completed_event_attributes
+            step = by_update_id.get(attrs.meta.update_id)
+            if step is not None:
+                outcome = attrs.outcome
+                value = (
+                    _decode_all(outcome.success, converter)
+                    if outcome.HasField("success")
+                    else f"failed: {outcome.failure.message}"
+                )
+                step.result = _short(f"{step.result} -> {value}")
+        elif et == EventType.EVENT_TYPE_TIMER_STARTED:
+            attrs = event.timer_started_event_attributes
+            seconds = attrs.start_to_fire_timeout.ToTimedelta().total_seconds()
+            add(event.event_id, "timer", _duration(seconds), result="waiting")
+        elif et == EventType.EVENT_TYPE_TIMER_FIRED:
+            by_event_id[event.timer_fired_event_attributes.started_event_id].result = "fired"
+        elif et == EventType.EVENT_TYPE_TIMER_CANCELED:
+            by_event_id[event.timer_canceled_event_attributes.started_event_id].result = "cancelled"
+    return HistoryTable(steps)
+
+
+def _decode(payload: Payload, converter: DataConverter) -> Any:
+    if not payload.data and not payload.metadata:
+        return None
+    return converter.payload_converter.from_payloads([payload])[0]
+
+
+def _decode_all(payloads: Payloads, converter: DataConverter) -> Any:
+    values = converter.payload_converter.from_payloads(list(payloads.payloads)) if payloads.payloads else []
+    return values[0] if len(values) == 1 else values
+
+
+def _summarise_model(response: Any) -> str:
+    """What a model call decided: the tool it called, the handoff, or its answer."""
+    if not isinstance(response, dict):
+        return _short(response)
+    parts = []
+    for item in response.get("output", []):
+        if item.get("type") == "function_call":
+            args = json.loads(item.get("arguments") or "{}")
+            shown = ", ".join(f"{k}={v!r}" for k, v in args.items())
+            parts.append(f"call {item.get('name')}({shown})")
+        elif item.get("type") == "message":
+            parts.append(" ".join(c.get("text", "") for c in item.get("content", [])))
+    return _short("; ".join(parts))
+
+
+def _duration(seconds: float) -> str:
+    for unit, size in (("d", 86400), ("h", 3600), ("min", 60)):
+        if seconds >= size and seconds % size == 0:
+            return f"sleep {int(seconds // size)} {unit}"
+    return f"sleep {seconds:g} s"
+
+
+def _short(value: Any) -> str:
+    text = " ".join(str(value).split())
+    return text if len(text) <= RESULT_WIDTH else text[: RESULT_WIDTH - 1] + "…"

@@ -1,0 +1,220 @@
+"""Workers for notebooks: one in the kernel as a background task, or one in its own OS process.
+
+Both kinds are owned by a handle kept in a registry, so re-running a cell
+replaces the worker instead of adding a second one, and nothing is orphaned.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import os
+import signal
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from temporalio.client import Client
+from temporalio.worker import Worker
+
+from shared.errors import CookbookError
+from shared.server import STATE_DIR, current_server, die_with_parent
+
+READY_TIMEOUT_S = 60.0
+
+
+@dataclass
+class BackgroundWorker:
+    """A Temporal Worker running as an asyncio task in this kernel."""
+
+    worker: Worker
+    identity: str
+    task: asyncio.Task[None]
+    _start_again: Callable[[], Any] = field(repr=False)
+
+    @property
+    def running(self) -> bool:
+        """Whether the worker is still polling its Task Queue."""
+        return not self.task.done()
+
+    @property
+    def task_queue(self) -> str:
+        """The Task Queue this worker polls."""
+        return self.worker.task_queue
+
+    async def stop(self) -> None:
+        """Shut the worker down gracefully: in-flight tasks finish, polling stops."""
+        if self.running:
+            await self.worker.shutdown()
+        await asyncio.gather(self.task, return_exceptions=True)
+        if _in_kernel.get(self.task_queue) is self:
+            del _in_kernel[self.task_queue]
+
+    async def restart(self) -> BackgroundWorker:
+        """Stop this worker and start an identical one in its place."""
+        await self.stop()
+        return await self._start_again()
+
+    def __repr__(self) -> str:
+        state = "running" if self.running else "stopped"
+        return f"<BackgroundWorker {self.identity} on {self.task_queue!r}: {state}>"
+
+
+_in_kernel: dict[str, BackgroundWorker] = {}
+
+
+async def start_worker(
+    client: Client,
+    *,
+    task_queue: str,
+    workflows: Sequence[type] = (),
+    activities: Sequence[Callable[..., Any]] = (),
+    name: str = "notebook-worker",
+    **worker_options: Any,
+) -> BackgroundWorker:
+    """Run a Worker in the background of this kernel; a second call for the same queue replaces it.
+
+    The worker keeps polling while the kernel is idle, so a Workflow started
+    in one cell finishes with no cell running. Workflows keep the sandbox on.
+    """
+    previous = _in_kernel.pop(task_queue, None)
+    if previous is not None:
+        await previous.stop()
+    identity = f"{name}@{os.getpid()}"
+    worker = Worker(
+        client,
+        task_queue=task_queue,
+        workflows=list(workflows),
+        activities=list(activities),
+        identity=identity,
+        **worker_options,
+    )
+    task = asyncio.create_task(worker.run(), name=f"temporal-worker-{task_queue}")
+    task.add_done_callback(_report_crash)
+
+    async def start_again() -> BackgroundWorker:
+        return await start_worker(
+            client,
+            task_queue=task_queue,
+            workflows=workflows,
+            activities=activities,
+            name=name,
+            **worker_options,
+        )
+
+    handle = BackgroundWorker(worker, identity, task, start_again)
+    _in_kernel[task_queue] = handle
+    return handle
+
+
+def running_workers() -> list[BackgroundWorker]:
+    """The in-kernel workers this kernel owns right now."""
+    return [w for w in _in_kernel.values() if w.running]
+
+
+def _report_crash(task: asyncio.Task[None]) -> None:
+    """A worker that dies in the background says so on stderr instead of vanishing."""
+    if not task.cancelled() and task.exception() is not None:
+        print(f"Worker task {task.get_name()} stopped with an error: {task.exception()!r}", file=sys.stderr)
+
+
+@dataclass
+class WorkerProcess:
+    """A Temporal Worker in its own OS process, started from a module of the cookbook."""
+
+    process: asyncio.subprocess.Process
+    module: str
+    task_queue: str
+    identity: str
+    log_path: Path
+
+    @property
+    def pid(self) -> int:
+        """The worker process's id."""
+        return self.process.pid
+
+    @property
+    def alive(self) -> bool:
+        """Whether the process is still running."""
+        return self.process.returncode is None
+
+    async def kill(self) -> bool:
+        """Crash the worker with SIGKILL, as a power cut would. Return False if it was already gone."""
+        if not self.alive:
+            print(f"{self.identity} is not running (exit code {self.process.returncode}); nothing to kill.")
+            return False
+        self.process.send_signal(signal.SIGKILL)
+        await self.process.wait()
+        return True
+
+    async def stop(self) -> None:
+        """Stop the worker gracefully with SIGTERM: it finishes in-flight work and exits."""
+        if self.alive:
+            self.process.terminate()
+            await self.process.wait()
+
+    def __repr__(self) -> str:
+        state = "running" if self.alive else f"exited ({self.process.returncode})"
+        return f"<WorkerProcess {self.identity} on {self.task_queue!r}: {state}>"
+
+
+_processes: dict[str, WorkerProcess] = {}
+
+
+async def start_worker_process(module: str, *, task_queue: str, name: str = "worker") -> WorkerProcess:
+    """Start ``python -m shared.worker_process MODULE`` and wait until it polls ``task_queue``.
+
+    The module lists what the worker hosts in ``WORKFLOWS`` and ``ACTIVITIES``
+    (and may set ``MODEL_PARAMS``). A process with the same ``name`` is
+    replaced. The process connects to the same server as this kernel.
+    """
+    previous = _processes.pop(name, None)
+    if previous is not None and previous.alive:
+        await previous.kill()
+    env = dict(os.environ)
+    server = current_server()
+    if server is not None:
+        env.update(TEMPORAL_ADDRESS=server.address, TEMPORAL_NAMESPACE="default")
+    STATE_DIR.mkdir(parents=True, exist_ok=True)
+    log_path = STATE_DIR / f"worker-{name}-{os.getpid()}.log"
+    with open(log_path, "wb") as log:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "shared.worker_process", module, "--task-queue", task_queue, "--name", name,
+            env=env, stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE, stderr=log,
+            preexec_fn=die_with_parent,
+        )  # fmt: skip
+    worker = WorkerProcess(process, module, task_queue, f"{name}@{process.pid}", log_path)
+    _processes[name] = worker
+    await _await_ready(worker)
+    return worker
+
+
+async def _await_ready(worker: WorkerProcess) -> None:
+    """Wait for the child's ``ready`` line; a child that dies first is an error naming the module."""
+    assert worker.process.stdout is not None
+    try:
+        line = await asyncio.wait_for(worker.process.stdout.readline(), READY_TIMEOUT_S)
+    except TimeoutError:
+        await worker.kill()
+        raise CookbookError(f"The worker for {worker.module!r} did not start within {READY_TIMEOUT_S:.0f} s.") from None
+    if not line.startswith(b"ready"):
+        await worker.process.wait()
+        reason = _last_line(worker.log_path)
+        raise CookbookError(
+            f"The worker process for module {worker.module!r} exited during start-up "
+            f"(code {worker.process.returncode}): {reason}"
+        )
+
+
+def _last_line(path: Path) -> str:
+    lines = [line for line in path.read_text(errors="replace").splitlines() if line.strip()]
+    return lines[-1] if lines else "no output"
+
+
+@atexit.register
+def _kill_processes_at_exit() -> None:
+    for worker in _processes.values():
+        if worker.alive:
+            worker.process.kill()

@@ -1,0 +1,63 @@
+"""Entry point of a worker process: ``python -m shared.worker_process MODULE --task-queue Q``.
+
+The module names what to host in ``WORKFLOWS`` and ``ACTIVITIES``. The process
+prints ``ready`` once polling, so the notebook can await it instead of sleeping,
+and shuts down gracefully on SIGTERM. SIGKILL is the crash notebook 02 studies.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import importlib
+import os
+import signal
+import sys
+from types import ModuleType
+
+from temporalio.worker import Worker
+
+from shared.connection import setup
+
+
+def load_module(name: str) -> ModuleType:
+    """Import the module, exiting with one clear line if it does not import or lists nothing."""
+    try:
+        module = importlib.import_module(name)
+    except Exception as err:  # any import failure is the learner's to fix
+        sys.exit(f"cannot import module {name!r}: {type(err).__name__}: {err}")
+    if not getattr(module, "WORKFLOWS", None) and not getattr(module, "ACTIVITIES", None):
+        sys.exit(f"module {name!r} defines neither WORKFLOWS nor ACTIVITIES, so there is nothing to host")
+    return module
+
+
+async def serve(module: ModuleType, task_queue: str, name: str) -> None:
+    """Run the worker until SIGTERM."""
+    connection = await setup(model_params=getattr(module, "MODEL_PARAMS", None), quiet=True)
+    stop = asyncio.Event()
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
+    worker = Worker(
+        connection.client,
+        task_queue=task_queue,
+        workflows=list(getattr(module, "WORKFLOWS", [])),
+        activities=list(getattr(module, "ACTIVITIES", [])),
+        identity=f"{name}@{os.getpid()}",
+    )
+    async with worker:
+        print("ready", flush=True)
+        os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+        await stop.wait()
+
+
+def main() -> None:
+    """Parse the arguments and serve."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("module")
+    parser.add_argument("--task-queue", required=True)
+    parser.add_argument("--name", default="worker")
+    args = parser.parse_args()
+    asyncio.run(serve(load_module(args.module), args.task_queue, args.name))
+
+
+if __name__ == "__main__":
+    main()
