@@ -6,7 +6,6 @@ import asyncio
 import os
 from dataclasses import dataclass
 
-from agents import set_tracing_disabled
 from temporalio.client import Client, WorkflowHandle
 from temporalio.envconfig import ClientConfigProfile
 from temporalio.openai_agents import ModelActivityParameters
@@ -78,7 +77,9 @@ async def setup(
     """
     model = select_model()
     if model.offline:
-        set_tracing_disabled(True)  # nothing to export traces to without a key; avoids a warning per run
+        # No key, nowhere to export traces to: say so once here, not in a warning per run.
+        # (An env var, because the plugin installs its own trace provider in each worker.)
+        os.environ.setdefault("OPENAI_AGENTS_DISABLE_TRACING", "1")
     plugin = agents_plugin(model, model_params)
     identity = f"notebook@{os.getpid()}"
     if os.environ.get("TEMPORAL_ADDRESS"):
