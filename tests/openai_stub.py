@@ -1,0 +1,117 @@
+"""A tiny OpenAI-compatible HTTP server on loopback that answers from a script of canned replies."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+
+@dataclass
+class StubOpenAI:
+    """Replies to POSTs in order; records every request body it receives."""
+
+    replies: list[tuple[int, dict[str, Any]]]
+    requests: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    base_url: str = ""
+
+    def handle(self, path: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        self.requests.append((path, body))
+        if not self.replies:
+            return 500, {"error": {"message": "stub has no more replies", "type": "server_error"}}
+        return self.replies.pop(0)
+
+
+@contextmanager
+def serve(stub: StubOpenAI) -> Iterator[StubOpenAI]:
+    """Serve the stub on a free loopback port for the duration of the block."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+            length = int(self.headers.get("content-length", 0))
+            status, body = stub.handle(self.path, json.loads(self.rfile.read(length) or b"{}"))
+            payload = json.dumps(body).encode()
+            self.send_response(status)
+            self.send_header("content-type", "application/json")
+            self.send_header("content-length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    stub.base_url = f"http://127.0.0.1:{server.server_address[1]}/v1"
+    try:
+        yield stub
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+SERVER_ERROR = (500, {"error": {"message": "boom", "type": "server_error"}})
+USAGE = {
+    "input_tokens": 1,
+    "output_tokens": 1,
+    "total_tokens": 2,
+    "input_tokens_details": {"cached_tokens": 0},
+    "output_tokens_details": {"reasoning_tokens": 0},
+}
+
+
+def responses_reply(*output: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    """A Responses API reply with the given output items."""
+    return 200, {
+        "id": "resp_stub",
+        "object": "response",
+        "created_at": 0,
+        "model": "gpt-4o-mini",
+        "status": "completed",
+        "output": list(output),
+        "parallel_tool_calls": True,
+        "tool_choice": "auto",
+        "tools": [],
+        "usage": USAGE,
+    }
+
+
+def responses_tool_call(name: str, arguments: dict[str, Any], call_id: str) -> dict[str, Any]:
+    """A function_call output item."""
+    return {
+        "type": "function_call",
+        "id": f"fc_{call_id}",
+        "call_id": call_id,
+        "name": name,
+        "arguments": json.dumps(arguments),
+        "status": "completed",
+    }
+
+
+def responses_message(text: str) -> dict[str, Any]:
+    """An assistant message output item."""
+    return {
+        "type": "message",
+        "id": "msg_stub",
+        "role": "assistant",
+        "status": "completed",
+        "content": [{"type": "output_text", "text": text, "annotations": []}],
+    }
+
+
+def chat_reply(message: dict[str, Any], finish_reason: str) -> tuple[int, dict[str, Any]]:
+    """A Chat Completions reply."""
+    return 200, {
+        "id": "chatcmpl_stub",
+        "object": "chat.completion",
+        "created": 0,
+        "model": "llama3.2",
+        "choices": [{"index": 0, "message": message, "finish_reason": finish_reason}],
+        "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
+    }
