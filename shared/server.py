@@ -27,7 +27,6 @@ import sys
 import sysconfig
 import tempfile
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from temporalio.api.workflowservice.v1 import DescribeNamespaceRequest
@@ -84,24 +83,36 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
+def orphaned_servers() -> list[int]:
+    """Pids of recorded servers that are alive although the process that started them is gone."""
+    orphans = []
+    for info in _records():
+        if not _pid_alive(info["owner"]) and _pid_alive(info["pid"]) and _is_temporal_process(info["pid"]):
+            orphans.append(info["pid"])
+    return orphans
+
+
 def reap_orphans() -> list[int]:
-    """Kill servers recorded by owners that no longer exist; return their pids."""
-    reaped: list[int] = []
-    if not STATE_DIR.is_dir():
-        return reaped
-    for record in STATE_DIR.glob("server-*.json"):
-        try:
-            info = json.loads(record.read_text())
-        except (OSError, ValueError):
-            record.unlink(missing_ok=True)
-            continue
-        if _pid_alive(info["owner"]):
-            continue
-        if _pid_alive(info["pid"]) and _is_temporal_process(info["pid"]):
-            os.kill(info["pid"], signal.SIGKILL)
-            reaped.append(info["pid"])
-        record.unlink(missing_ok=True)
+    """Kill servers whose owner no longer exists, drop stale records, and return the killed pids."""
+    reaped = orphaned_servers()
+    for pid in reaped:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    for info in _records():
+        if not _pid_alive(info["owner"]):
+            (STATE_DIR / f"server-{info['pid']}.json").unlink(missing_ok=True)
     return reaped
+
+
+def _records() -> list[dict]:
+    """The owner records of every server started through this module on this machine."""
+    records = []
+    for path in STATE_DIR.glob("server-*.json") if STATE_DIR.is_dir() else []:
+        try:
+            records.append(json.loads(path.read_text()))
+        except (OSError, ValueError):
+            path.unlink(missing_ok=True)
+    return records
 
 
 def _is_temporal_process(pid: int) -> bool:
@@ -113,16 +124,20 @@ def _is_temporal_process(pid: int) -> bool:
     return "temporal" in out.stdout
 
 
-@dataclass
 class DevServer:
-    """A running ``temporal server start-dev`` process owned by this Python process."""
+    """The embedded ``temporal server start-dev``: one per process, one address for its whole life.
 
-    process: subprocess.Popen[bytes]
-    port: int
-    ui_port: int
-    log_path: Path
-    db_path: Path | None
-    _record: Path = field(repr=False)
+    Restarting it (to show that workflows survive, or to switch to a database
+    file) keeps the ports, so clients and workers already connected carry on.
+    """
+
+    def __init__(self, db_path: Path | None) -> None:
+        self.port = free_port()
+        self.ui_port = free_port()
+        self.db_path = db_path
+        self.log_path = STATE_DIR / f"server-{self.port}.log"
+        self.process: subprocess.Popen[bytes] | None = None
+        atexit.register(self.stop)
 
     @property
     def address(self) -> str:
@@ -136,11 +151,41 @@ class DevServer:
 
     @property
     def running(self) -> bool:
-        """Whether the server process is still alive."""
-        return self.process.poll() is None
+        """Whether the server process is alive."""
+        return self.process is not None and self.process.poll() is None
+
+    async def start(self) -> None:
+        """Launch the server process and wait until it answers."""
+        STATE_DIR.mkdir(parents=True, exist_ok=True)
+        args = [
+            temporal_cli_path(), "server", "start-dev",
+            "--ip", "127.0.0.1", "--port", str(self.port), "--ui-port", str(self.ui_port),
+            "--http-port", str(free_port()), "--metrics-port", str(free_port()),
+            "--log-level", "warn", "--log-format", "json",
+        ]  # fmt: skip
+        if self.db_path is not None:
+            args += ["--db-filename", str(self.db_path)]
+        with open(self.log_path, "ab") as log:
+            self.process = subprocess.Popen(
+                args,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                preexec_fn=die_with_parent,
+                start_new_session=True,
+            )
+        owner = {"pid": self.process.pid, "owner": os.getpid(), "db": str(self.db_path) if self.db_path else None}
+        self._record().write_text(json.dumps(owner))
+        try:
+            await self._await_ready()
+        except BaseException:
+            self.stop()
+            raise
 
     def stop(self, timeout: float = 10.0) -> None:
         """Stop the server gracefully (SIGTERM), killing it if it does not exit in time."""
+        if self.process is None:
+            return
         if self.running:
             self.process.terminate()
             try:
@@ -148,8 +193,7 @@ class DevServer:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
-        self._record.unlink(missing_ok=True)
-        _forget(self)
+        self._record().unlink(missing_ok=True)
 
     def log_tail(self, lines: int = 15) -> str:
         """The last lines of the server's log file, for error messages."""
@@ -158,54 +202,83 @@ class DevServer:
         except OSError:
             return ""
 
+    def _record(self) -> Path:
+        assert self.process is not None
+        return STATE_DIR / f"server-{self.process.pid}.json"
 
-_current: DevServer | None = None
+    async def _await_ready(self) -> None:
+        """Poll the frontend until it answers, failing fast if the process dies."""
+        deadline = time.monotonic() + READY_TIMEOUT_S
+        while True:
+            if not self.running:
+                code = self.process.returncode if self.process else None
+                raise CookbookError(
+                    f"The Temporal dev server exited with code {code} during start-up. "
+                    f"Last lines of {self.log_path.name}:\n{self.log_tail()}"
+                )
+            try:
+                client = await Client.connect(self.address)
+                await client.workflow_service.describe_namespace(DescribeNamespaceRequest(namespace="default"))
+                return
+            except Exception:
+                if time.monotonic() > deadline:
+                    raise CookbookError(
+                        f"The Temporal dev server did not become ready within {READY_TIMEOUT_S:.0f} s. "
+                        f"See {self.log_path}."
+                    ) from None
+                await asyncio.sleep(0.05)
+
+    def __repr__(self) -> str:
+        state = "running" if self.running else "stopped"
+        persistence = f", database {self.db_path.name}" if self.db_path else ""
+        return f"<DevServer {self.address}{persistence}: {state}>"
 
 
-def _forget(server: DevServer) -> None:
-    global _current
-    if _current is server:
-        _current = None
+_server: DevServer | None = None
 
 
 def current_server() -> DevServer | None:
-    """The embedded server started by this process, if it is still running."""
-    return _current if _current is not None and _current.running else None
+    """The embedded server started by this process, if it is running."""
+    return _server if _server is not None and _server.running else None
 
 
 async def start_dev_server(db_path: str | Path | None = None) -> DevServer:
-    """Start the embedded dev server, or reuse the one this kernel already runs.
+    """Start the embedded dev server, or reuse the one this process already runs.
 
     ``db_path`` makes the server persistent: its SQLite file keeps every
     workflow, so a stopped and restarted server picks up where it left off.
-    Passing a different ``db_path`` than the running server has restarts it.
+    Asking for a different ``db_path`` than the running server has restarts it
+    on the same address.
     """
-    global _current
+    global _server
     db = Path(db_path).resolve() if db_path is not None else None
-    server = current_server()
-    if server is not None and server.db_path == db:
-        return server
-    if server is not None:
-        server.stop()
+    if _server is not None and _server.running and (db is None or _server.db_path == db):
+        return _server
     reap_orphans()
     if db is not None:
         _check_db_file(db)
-    _current = await _launch(db)
-    return _current
+    if _server is None:
+        _server = DevServer(db)
+    else:
+        _server.stop()
+        _server.db_path = db
+    await _server.start()
+    return _server
 
 
 async def restart_dev_server() -> DevServer:
-    """Stop the running server and start it again on the same ports and database file.
+    """Stop the running server and start it again on the same address and database file.
 
     Only a persistent server (one with a ``db_path``) keeps its workflows across a restart.
     """
-    global _current
     server = current_server()
     if server is None:
-        raise CookbookError("No embedded server is running; call start_dev_server() first.")
+        raise CookbookError("No embedded server is running; call setup() or start_dev_server() first.")
     server.stop()
-    _current = await _launch(server.db_path, port=server.port, ui_port=server.ui_port)
-    return _current
+    if server.db_path is not None:
+        _check_db_file(server.db_path)
+    await server.start()
+    return server
 
 
 def _check_db_file(db: Path) -> None:
@@ -216,68 +289,10 @@ def _check_db_file(db: Path) -> None:
     with open(db, "rb") as fh:
         header = fh.read(16)
     if header and header != b"SQLite format 3\x00":
-        raise CookbookError(f"{db} is not a SQLite database; delete it or choose another db_path.")
-    for record in STATE_DIR.glob("server-*.json") if STATE_DIR.is_dir() else []:
-        with contextlib.suppress(OSError, ValueError):
-            info = json.loads(record.read_text())
-            if info.get("db") == str(db) and _pid_alive(info["pid"]):
-                raise CookbookError(
-                    f"{db} is in use by another Temporal server (pid {info['pid']}); "
-                    "stop that server or choose another db_path."
-                )
-
-
-async def _launch(db: Path | None, port: int | None = None, ui_port: int | None = None) -> DevServer:
-    port = port or free_port()
-    ui_port = ui_port or free_port()
-    STATE_DIR.mkdir(parents=True, exist_ok=True)
-    log_path = STATE_DIR / f"server-{port}.log"
-    args = [
-        temporal_cli_path(), "server", "start-dev",
-        "--ip", "127.0.0.1", "--port", str(port), "--ui-port", str(ui_port),
-        "--http-port", str(free_port()), "--metrics-port", str(free_port()),
-        "--log-level", "warn", "--log-format", "json",
-    ]  # fmt: skip
-    if db is not None:
-        args += ["--db-filename", str(db)]
-    with open(log_path, "ab") as log:
-        process = subprocess.Popen(
-            args,
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            preexec_fn=die_with_parent,
-            start_new_session=True,
-        )
-    record = STATE_DIR / f"server-{process.pid}.json"
-    record.write_text(json.dumps({"pid": process.pid, "owner": os.getpid(), "db": str(db) if db else None}))
-    server = DevServer(process, port, ui_port, log_path, db, record)
-    atexit.register(server.stop)
-    try:
-        await _await_ready(server)
-    except BaseException:
-        server.stop()
-        raise
-    return server
-
-
-async def _await_ready(server: DevServer) -> None:
-    """Poll the frontend until it answers, failing fast if the process dies."""
-    deadline = time.monotonic() + READY_TIMEOUT_S
-    while True:
-        if not server.running:
+        raise CookbookError(f"{db.name} is not a SQLite database; delete it or choose another db_path.")
+    for info in _records():
+        if info.get("db") == str(db) and _pid_alive(info["pid"]):
             raise CookbookError(
-                f"The Temporal dev server exited with code {server.process.returncode} during start-up. "
-                f"Last lines of {server.log_path.name}:\n{server.log_tail()}"
+                f"{db.name} is in use by another Temporal server (pid {info['pid']}); "
+                "stop that server or choose another db_path."
             )
-        try:
-            client = await Client.connect(server.address)
-            await client.workflow_service.describe_namespace(DescribeNamespaceRequest(namespace="default"))
-            return
-        except Exception:
-            if time.monotonic() > deadline:
-                raise CookbookError(
-                    f"The Temporal dev server did not become ready within {READY_TIMEOUT_S:.0f} s. "
-                    f"See {server.log_path}."
-                ) from None
-            await asyncio.sleep(0.05)

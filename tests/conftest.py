@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from shared import Connection, setup
+from shared.server import orphaned_servers
 
 
 @pytest.fixture(scope="session")
@@ -17,6 +18,14 @@ async def conn() -> AsyncIterator[Connection]:
     yield connection
     if connection.server is not None:
         connection.server.stop()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Fail the run if any dev server outlived the process (kernel, test, worker) that started it."""
+    orphans = orphaned_servers()
+    if orphans:
+        print(f"\nOrphaned Temporal dev servers left running: {orphans}")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 @pytest.fixture

@@ -1,0 +1,140 @@
+"""Workers in the kernel and in their own process: one per queue, visible, and alive while the kernel idles."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import time
+import uuid
+
+import pytest
+from temporalio.client import Client
+
+from recipes.weather_agent import WeatherAgentWorkflow, get_weather
+from shared import Connection, CookbookError, history_table, running_workers, setup, start_worker, start_worker_process
+from shared.server import free_port, temporal_cli_path
+from tests.kernels import kernel
+
+
+async def run_weather(client: Client, task_queue: str, prompt: str = "weather in Lima") -> str:
+    handle = await client.start_workflow(
+        WeatherAgentWorkflow.run, prompt, id=f"w-{uuid.uuid4()}", task_queue=task_queue
+    )
+    return await handle.result()
+
+
+async def test_starting_again_replaces_the_worker(conn: Connection, task_queue: str) -> None:
+    options = dict(task_queue=task_queue, workflows=[WeatherAgentWorkflow], activities=[get_weather])
+    first = await start_worker(conn.client, **options)
+    second = await start_worker(conn.client, **options)
+    assert not first.running and first.worker.is_shutdown, "the old worker is shut down, not orphaned"
+    assert [w for w in running_workers() if w.task_queue == task_queue] == [second]
+    assert second.identity == f"notebook-worker@{os.getpid()}"
+    assert "Lima" in await run_weather(conn.client, task_queue)
+    await second.stop()
+    assert running_workers() == []
+
+
+async def test_stop_and_restart(conn: Connection, task_queue: str) -> None:
+    worker = await start_worker(
+        conn.client, task_queue=task_queue, workflows=[WeatherAgentWorkflow], activities=[get_weather], name="w"
+    )
+    await worker.stop()
+    pending = asyncio.ensure_future(run_weather(conn.client, task_queue))
+    await asyncio.sleep(0.5)
+    assert not pending.done(), "with the worker stopped, nothing runs the workflow"
+    restarted = await worker.restart()
+    assert "Lima" in await pending
+    await restarted.stop()
+
+
+async def test_a_workflow_finishes_while_the_kernel_is_idle() -> None:
+    queue = f"idle-{uuid.uuid4().hex[:8]}"
+    cell = f"""
+from shared import setup, start_worker
+from recipes.weather_agent import WeatherAgentWorkflow, get_weather
+conn = await setup(quiet=True)
+await start_worker(conn.client, task_queue="{queue}", workflows=[WeatherAgentWorkflow], activities=[get_weather])
+await conn.client.start_workflow(WeatherAgentWorkflow.run, "weather in Tokyo", id="{queue}", task_queue="{queue}")
+print(conn.server.address)
+"""
+    async with kernel() as k:
+        address = (await k.run(cell)).strip()
+        # The cell has returned: the kernel is idle, and only its background worker polls this queue.
+        client = await Client.connect(address)
+        handle = client.get_workflow_handle(queue)
+        assert "Tokyo" in await asyncio.wait_for(handle.result(), 30)
+
+
+async def test_rerunning_the_worker_cell_in_a_kernel_keeps_one_worker() -> None:
+    cell = """
+from shared import setup, start_worker, running_workers
+from recipes.weather_agent import WeatherAgentWorkflow, get_weather
+conn = await setup(quiet=True)
+worker = await start_worker(conn.client, task_queue="rerun", workflows=[WeatherAgentWorkflow], activities=[get_weather])
+print(len(running_workers()), worker.identity.split("@")[0])
+"""
+    async with kernel() as k:
+        for _ in range(3):
+            assert (await k.run(cell)).split() == ["1", "notebook-worker"]
+
+
+async def test_a_worker_process_runs_the_workflow_and_dies_on_kill(conn: Connection, task_queue: str) -> None:
+    process = await start_worker_process("recipes.weather_agent", task_queue=task_queue, name="proc")
+    assert process.alive and process.identity == f"proc@{process.pid}"
+    handle = await conn.client.start_workflow(
+        WeatherAgentWorkflow.run, "weather in Paris", id=f"p-{uuid.uuid4()}", task_queue=task_queue
+    )
+    assert "Paris" in await handle.result()
+    assert {s.worker for s in (await history_table(handle)).steps} == {process.identity}
+    assert await process.kill() is True
+    assert await process.kill() is False, "killing a worker that is gone is a no-op"
+
+
+async def test_a_module_that_does_not_import_is_named_in_the_error(task_queue: str) -> None:
+    with pytest.raises(CookbookError, match="'recipes.no_such_module'.*No module named"):
+        await start_worker_process("recipes.no_such_module", task_queue=task_queue)
+
+
+async def test_temporal_address_points_at_another_server(monkeypatch: pytest.MonkeyPatch, task_queue: str) -> None:
+    port = free_port()
+    other = subprocess.Popen(
+        [temporal_cli_path(), "server", "start-dev", "--headless", "--ip", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        monkeypatch.setenv("TEMPORAL_ADDRESS", f"127.0.0.1:{port}")
+        monkeypatch.setenv("TEMPORAL_NAMESPACE", "default")
+        connection = await wait_for_setup()
+        assert connection.server is None and f"Temporal at 127.0.0.1:{port}" in connection.describe()
+        worker = await start_worker(
+            connection.client, task_queue=task_queue, workflows=[WeatherAgentWorkflow], activities=[get_weather]
+        )
+        assert "Lima" in await run_weather(connection.client, task_queue)
+        await worker.stop()
+    finally:
+        other.terminate()
+        other.wait(10)
+
+
+async def wait_for_setup() -> Connection:
+    """The other server was started by hand, so wait for it the way a user would: retry setup()."""
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            return await setup(quiet=True)
+        except CookbookError:
+            if time.monotonic() > deadline:
+                raise
+            await asyncio.sleep(0.2)
+
+
+async def test_an_unreachable_address_fails_fast_with_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TEMPORAL_ADDRESS", f"127.0.0.1:{free_port()}")
+    started = time.monotonic()
+    with pytest.raises(CookbookError, match=r"Cannot reach Temporal at 127\.0\.0\.1:\d+ .*unset it") as error:
+        await setup(quiet=True)
+    assert time.monotonic() - started < 10
+    assert "\n" not in str(error.value)
