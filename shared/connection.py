@@ -11,6 +11,7 @@ from temporalio.envconfig import ClientConfigProfile
 from temporalio.openai_agents import ModelActivityParameters
 
 from shared.errors import CookbookError
+from shared.logs import route_temporal_logs_to_file
 from shared.models import ModelChoice, agents_plugin, select_model
 from shared.server import DevServer, start_dev_server
 
@@ -75,6 +76,7 @@ async def setup(
     (``TEMPORAL_NAMESPACE``, ``TEMPORAL_API_KEY``, ``TEMPORAL_TLS_*`` or a
     ``temporal.toml`` profile). ``db_path`` makes the embedded server persistent.
     """
+    route_temporal_logs_to_file()
     model = select_model()
     if model.offline:
         # No key, nowhere to export traces to: say so once here, not in a warning per run.

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import html
 import json
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,6 +14,8 @@ from temporalio.api.enums.v1 import EventType
 from temporalio.api.history.v1 import HistoryEvent
 from temporalio.client import WorkflowHandle
 from temporalio.converter import DataConverter
+
+from shared.errors import CookbookError
 
 MODEL_ACTIVITIES = {"invoke_model_activity", "invoke_model_activity_streaming"}
 RESULT_WIDTH = 60
@@ -68,6 +72,31 @@ async def history_table(handle: WorkflowHandle) -> HistoryTable:
     """Read the Workflow's Event History and list its model calls, tool calls, Signals, Updates and Timers."""
     history = await handle.fetch_history()
     return steps_from_events(history.events, handle._client.data_converter)
+
+
+@dataclass(frozen=True)
+class WorkflowTaskFailure:
+    """Why a Workflow Task failed: the error type and Temporal's message."""
+
+    type: str
+    message: str
+
+
+async def first_workflow_task_failure(handle: WorkflowHandle, timeout: float = 15.0) -> WorkflowTaskFailure:
+    """Wait for the Workflow's first failed Workflow Task and say why it failed.
+
+    A failed Workflow Task does not fail the Workflow: Temporal retries it until
+    the code is fixed, so from outside such a run just looks stuck. The Event
+    History says why.
+    """
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        async for event in handle.fetch_history_events():
+            if event.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED:
+                failure = event.workflow_task_failed_event_attributes.failure
+                return WorkflowTaskFailure(failure.application_failure_info.type, failure.message)
+        await asyncio.sleep(0.1)
+    raise CookbookError(f"Workflow {handle.id} had no failed Workflow Task within {timeout:.0f} s.")
 
 
 def steps_from_events(events: list[HistoryEvent], converter: DataConverter) -> HistoryTable:
