@@ -6,7 +6,7 @@ Every notebook starts with ``conn = await setup()``; the rest is plain Temporal.
 from shared.connection import Connection, WebUILink, setup
 from shared.display import show_source
 from shared.errors import CookbookError
-from shared.history import HistoryTable, Step, history_table
+from shared.history import HistoryTable, Step, first_workflow_task_failure, history_table
 from shared.models import ModelChoice, agents_plugin, select_model
 from shared.server import DevServer, current_server, restart_dev_server, start_dev_server
 from shared.worker import BackgroundWorker, WorkerProcess, running_workers, start_worker, start_worker_process
@@ -23,6 +23,7 @@ __all__ = [
     "WorkerProcess",
     "agents_plugin",
     "current_server",
+    "first_workflow_task_failure",
     "history_table",
     "restart_dev_server",
     "running_workers",
