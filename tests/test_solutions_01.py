@@ -6,7 +6,7 @@ import uuid
 
 from recipes.solutions import ex01_durable_agent as solutions
 from recipes.weather_agent import WeatherAgentWorkflow, get_weather
-from shared import Connection, history_table, start_worker
+from shared import Connection, history_table, running_workers, start_worker
 
 
 async def test_three_cities_take_four_model_calls_and_three_tool_calls(conn: Connection, task_queue: str) -> None:
@@ -46,3 +46,6 @@ async def test_a_second_tool_is_called_when_the_prompt_needs_it(conn: Connection
 
 async def test_rerunning_the_worker_cell_leaves_one_worker(conn: Connection, task_queue: str) -> None:
     assert await solutions.rerun_worker_cell(conn.client, task_queue, times=3) == 1
+    for worker in running_workers():
+        if worker.task_queue == task_queue:
+            await worker.stop()
