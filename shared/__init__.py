@@ -9,6 +9,7 @@ from shared.errors import CookbookError
 from shared.history import HistoryTable, Step, first_workflow_task_failure, history_table
 from shared.models import ModelChoice, agents_plugin, select_model
 from shared.server import DevServer, current_server, restart_dev_server, start_dev_server
+from shared.time_skipping import start_time_skipping, test_server_path
 from shared.worker import BackgroundWorker, WorkerProcess, running_workers, start_worker, start_worker_process
 
 __all__ = [
@@ -31,6 +32,8 @@ __all__ = [
     "setup",
     "show_source",
     "start_dev_server",
+    "start_time_skipping",
     "start_worker",
     "start_worker_process",
+    "test_server_path",
 ]

