@@ -4,12 +4,14 @@ Every notebook starts with ``conn = await setup()``; the rest is plain Temporal.
 """
 
 from shared.connection import Connection, WebUILink, setup
+from shared.crash import RunningActivity, running_activities, wait_for_activity
 from shared.display import show_source
 from shared.errors import CookbookError
 from shared.history import HistoryTable, Step, first_workflow_task_failure, history_table
 from shared.models import ModelChoice, agents_plugin, select_model
 from shared.server import DevServer, current_server, restart_dev_server, start_dev_server
 from shared.time_skipping import start_time_skipping, test_server_path
+from shared.timeline import Timeline, TimelinePicture, timeline
 from shared.worker import BackgroundWorker, WorkerProcess, running_workers, start_worker, start_worker_process
 
 __all__ = [
@@ -19,7 +21,10 @@ __all__ = [
     "DevServer",
     "HistoryTable",
     "ModelChoice",
+    "RunningActivity",
     "Step",
+    "Timeline",
+    "TimelinePicture",
     "WebUILink",
     "WorkerProcess",
     "agents_plugin",
@@ -27,6 +32,7 @@ __all__ = [
     "first_workflow_task_failure",
     "history_table",
     "restart_dev_server",
+    "running_activities",
     "running_workers",
     "select_model",
     "setup",
@@ -36,4 +42,6 @@ __all__ = [
     "start_worker",
     "start_worker_process",
     "test_server_path",
+    "timeline",
+    "wait_for_activity",
 ]

@@ -14,11 +14,14 @@ It is not clever, but it is honest about what it does. For each request it:
    JSON that fits the agent's output type.
 
 Put ``[fail-once]`` in a prompt to make the first attempt of each model call
-fail with a transient error, so you can watch Temporal retry it.
+fail with a transient error, so you can watch Temporal retry it. Put
+``[slow-model]`` in it to make each model call take half a second, like a real
+model, so a crash can land in the middle of one.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import re
@@ -44,6 +47,8 @@ from temporalio import activity
 
 LABEL = "(offline model)"
 FAIL_ONCE_MARKER = "[fail-once]"
+SLOW_MODEL_MARKER = "[slow-model]"
+SLOW_MODEL_SECONDS = 0.5
 
 _GENERIC_WORDS = {
     "get", "set", "fetch", "lookup", "look", "find", "check", "tool", "run", "do",
@@ -127,6 +132,8 @@ class OfflineModel(Model):
         convo = Conversation.parse(input)
         instructions = system_instructions or ""
         _maybe_fail_once(convo.request, instructions)
+        if SLOW_MODEL_MARKER in convo.request or SLOW_MODEL_MARKER in instructions:
+            await asyncio.sleep(SLOW_MODEL_SECONDS)
         for name, arguments in plan_tool_calls(convo.request, instructions, tools):
             if not convo.has_called(name, arguments):
                 return _response(_tool_call(name, arguments, convo.total_calls))

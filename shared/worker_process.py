@@ -1,6 +1,7 @@
 """Entry point of a worker process: ``python -m shared.worker_process MODULE --task-queue Q``.
 
-The module names what to host in ``WORKFLOWS`` and ``ACTIVITIES``. The process
+The module names what to host in ``WORKFLOWS`` and ``ACTIVITIES`` (and may add
+extra ``Worker`` keyword arguments in a ``WORKER_OPTIONS`` dict). The process
 prints ``ready`` once polling, so the notebook can await it instead of sleeping,
 and shuts down gracefully on SIGTERM. SIGKILL is the crash notebook 02 studies.
 """
@@ -42,6 +43,7 @@ async def serve(module: ModuleType, task_queue: str, name: str) -> None:
         workflows=list(getattr(module, "WORKFLOWS", [])),
         activities=list(getattr(module, "ACTIVITIES", [])),
         identity=f"{name}@{os.getpid()}",
+        **dict(getattr(module, "WORKER_OPTIONS", {})),
     )
     async with worker:
         print("ready", flush=True)

@@ -1,0 +1,41 @@
+"""Crash drills for notebook 02: kill a worker process at a chosen moment and time the recovery.
+
+Each drill starts its own worker process, runs one research Workflow, kills
+the worker with SIGKILL while a tool works, and starts a fresh worker. They
+only use public APIs, so you can read them as a recipe for your own drills.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+from temporalio.client import Client, WorkflowHandle
+
+import shared
+from recipes.research_agent import ResearchAgentWorkflow, ResearchRequest
+
+MODULE = "recipes.research_agent"
+
+
+async def crash_during(
+    client: Client, request: ResearchRequest, *, workflow_id: str, task_queue: str, tool: str
+) -> tuple[WorkflowHandle, float]:
+    """Run the agent, SIGKILL its worker while ``tool`` runs, and start another worker.
+
+    Returns the Workflow handle (already completed) and the seconds from the
+    kill until Temporal noticed and scheduled the tool's next attempt.
+    """
+    first = await shared.start_worker_process(MODULE, task_queue=task_queue, name="drill-worker-1")
+    handle = await client.start_workflow(ResearchAgentWorkflow.run, request, id=workflow_id, task_queue=task_queue)
+    await shared.wait_for_activity(handle, tool)
+    await first.kill()
+    killed_at = time.monotonic()
+    second = asyncio.create_task(shared.start_worker_process(MODULE, task_queue=task_queue, name="drill-worker-2"))
+    await shared.wait_for_activity(handle, tool, min_attempt=2, started=False)
+    noticed_after = time.monotonic() - killed_at
+    try:
+        await handle.result()
+    finally:
+        await (await second).stop()
+    return handle, noticed_after

@@ -1,0 +1,183 @@
+"""Draw a Workflow run as a timeline: which worker ran which Activity, when, and on which attempt.
+
+Everything comes from the Event History, not from timestamps a notebook kept:
+
+* each Activity is a bar on the row of the worker that ran its last attempt,
+  from when that attempt started to when it closed;
+* an Activity that needed more than one attempt also gets a hatched bar, from
+  when it was first scheduled to when its last attempt started: the time lost
+  to failed, timed-out or crashed attempts (the history keeps only the last
+  attempt's start, so earlier attempts show as this one span);
+* when one worker's last event is followed, after a pause, by another worker's
+  first, the pause is shaded as a crash gap.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import datetime
+
+from matplotlib.figure import Figure
+from temporalio.api.enums.v1 import EventType
+from temporalio.api.history.v1 import HistoryEvent
+from temporalio.client import WorkflowHandle
+
+from shared.history import MODEL_ACTIVITIES
+
+LOST_ROW = "earlier attempts"
+MIN_GAP_S = 0.5
+
+
+@dataclass
+class Bar:
+    """One Activity on the timeline, in seconds since the Workflow started."""
+
+    name: str
+    kind: str
+    scheduled: float
+    started: float | None = None
+    closed: float | None = None
+    attempt: int = 1
+    worker: str = ""
+    outcome: str = "running"
+    last_failure: str = ""
+
+
+@dataclass
+class Timeline:
+    """The bars of a run, and the times each worker was last and first seen."""
+
+    bars: list[Bar]
+    workers: list[str]
+    seen: dict[str, tuple[float, float]]
+    end: float
+
+    def crash_gaps(self) -> list[tuple[str, str, float, float]]:
+        """(old worker, new worker, from, to) wherever work moved to another worker after a pause."""
+        gaps = []
+        for old, new in zip(self.workers, self.workers[1:], strict=False):
+            start, end = self.seen[old][1], self.seen[new][0]
+            if end - start >= MIN_GAP_S:
+                gaps.append((old, new, start, end))
+        return gaps
+
+    def figure(self, title: str = "") -> Figure:
+        """A matplotlib figure of the run (displays itself as the last line of a cell)."""
+        rows = [*self.workers] + ([LOST_ROW] if any(b.attempt > 1 for b in self.bars) else [])
+        fig = Figure(figsize=(10, 1.2 + 0.7 * len(rows)))
+        ax = fig.subplots()
+        y = {row: i for i, row in enumerate(rows)}
+        colours = {"model call": "tab:blue", "tool": "tab:orange"}
+        for bar in self.bars:
+            if bar.started is None:
+                continue
+            end = bar.closed if bar.closed is not None else self.end
+            colour = "tab:red" if bar.outcome != "completed" else colours[bar.kind]
+            ax.barh(y[bar.worker], end - bar.started, left=bar.started, height=0.5, color=colour, edgecolor="black")
+            label = bar.name if bar.kind == "tool" else ""
+            if bar.attempt > 1:
+                label += f" (attempt {bar.attempt})"
+                ax.barh(
+                    y[LOST_ROW], bar.started - bar.scheduled, left=bar.scheduled, height=0.5,
+                    color="none", edgecolor="tab:red", hatch="//",
+                )  # fmt: skip
+                ax.text(bar.scheduled, y[LOST_ROW] + 0.32, bar.name, fontsize=7, color="tab:red")
+            if bar.attempt > 1 or end - bar.started >= 0.04 * self.end:  # short bars stay unlabelled
+                ax.text(bar.started, y[bar.worker] + 0.32, label, fontsize=7, rotation=20)
+        for old, _new, start, end in self.crash_gaps():
+            ax.axvspan(start, end, color="grey", alpha=0.2)
+            ax.text((start + end) / 2, len(rows) - 0.4, f"{old.split('@')[0]} gone", ha="center", fontsize=8)
+        ax.set_yticks(range(len(rows)), rows)
+        ax.set_ylim(-0.6, len(rows) - 0.1)
+        ax.set_xlim(0, self.end * 1.02 or 1)
+        ax.set_xlabel("seconds since the Workflow started")
+        ax.set_title(title or "Activities by worker (blue: model calls, orange: tools, red: failed)")
+        fig.tight_layout()
+        return fig
+
+
+@dataclass
+class TimelinePicture:
+    """A drawn timeline: shows as a PNG in Jupyter, and as one line of what it shows elsewhere."""
+
+    timeline: Timeline
+    figure: Figure
+
+    def _repr_png_(self) -> bytes:
+        buffer = io.BytesIO()
+        self.figure.savefig(buffer, format="png", dpi=100)
+        return buffer.getvalue()
+
+    def __repr__(self) -> str:
+        gaps = self.timeline.crash_gaps()
+        retried = sum(1 for b in self.timeline.bars if b.attempt > 1)
+        handovers = ", ".join(f"{old.split('@')[0]} -> {new.split('@')[0]}" for old, new, _, _ in gaps) or "none"
+        return (
+            f"<Timeline: {len(self.timeline.bars)} Activities on {len(self.timeline.workers)} worker(s), "
+            f"{retried} retried, crash gaps: {handovers}>"
+        )
+
+
+async def timeline(handle: WorkflowHandle, title: str = "") -> TimelinePicture:
+    """Read the Workflow's Event History and draw it as a timeline (``.figure`` is the matplotlib Figure)."""
+    history = await handle.fetch_history()
+    data = timeline_from_events(history.events)
+    return TimelinePicture(data, data.figure(title))
+
+
+def timeline_from_events(events: list[HistoryEvent]) -> Timeline:
+    """Build the timeline's data from raw events."""
+    if not events:
+        return Timeline([], [], {}, 0.0)
+    origin = events[0].event_time.ToDatetime()
+
+    def t(event: HistoryEvent) -> float:
+        return _seconds(event.event_time.ToDatetime(), origin)
+
+    bars: dict[int, Bar] = {}
+    workers: list[str] = []
+    seen: dict[str, tuple[float, float]] = {}
+
+    def saw(worker: str, when: float) -> None:
+        if not worker:
+            return
+        if worker not in seen:
+            workers.append(worker)
+            seen[worker] = (when, when)
+        first, last = seen[worker]
+        seen[worker] = (min(first, when), max(last, when))
+
+    for event in events:
+        et = event.event_type
+        if et == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
+            name = event.activity_task_scheduled_event_attributes.activity_type.name
+            kind = "model call" if name in MODEL_ACTIVITIES else "tool"
+            bars[event.event_id] = Bar(name, kind, t(event))
+        elif et == EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED:
+            attrs = event.activity_task_started_event_attributes
+            bar = bars[attrs.scheduled_event_id]
+            bar.started, bar.attempt, bar.worker = t(event), attrs.attempt, attrs.identity
+            bar.last_failure = attrs.last_failure.message
+            saw(attrs.identity, t(event))
+        elif et in _CLOSED:
+            attrs = getattr(event, _CLOSED[et])
+            bar = bars[attrs.scheduled_event_id]
+            bar.closed, bar.outcome = t(event), _CLOSED[et].split("_")[2]
+            if bar.started is None:  # timed out before any attempt started: nothing ran
+                continue
+            saw(bar.worker, t(event))
+        elif et == EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED:
+            saw(event.workflow_task_completed_event_attributes.identity, t(event))
+    return Timeline(list(bars.values()), workers, seen, t(events[-1]))
+
+
+_CLOSED = {
+    EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED: "activity_task_completed_event_attributes",
+    EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED: "activity_task_failed_event_attributes",
+    EventType.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT: "activity_task_timed_out_event_attributes",
+}
+
+
+def _seconds(when: datetime, origin: datetime) -> float:
+    return (when - origin).total_seconds()
