@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import AsyncIterator
 
@@ -9,6 +10,9 @@ import pytest
 
 from shared import Connection, setup
 from shared.server import orphaned_servers
+
+# Tests never export Agents SDK traces: there is no network here, and a stub key must not reach OpenAI.
+os.environ["OPENAI_AGENTS_DISABLE_TRACING"] = "1"
 
 
 @pytest.fixture(scope="session")
