@@ -129,12 +129,15 @@ def _records() -> list[dict]:
 
 
 def _is_temporal_process(pid: int) -> bool:
-    """Guard against pid reuse: only kill a process whose command is ``temporal``."""
-    cmdline = Path(f"/proc/{pid}/cmdline")
-    if cmdline.exists():
-        return b"temporal" in cmdline.read_bytes()
-    out = subprocess.run(["ps", "-o", "command=", "-p", str(pid)], capture_output=True, text=True)
-    return "temporal" in out.stdout
+    """Guard against pid reuse: only kill a process running the ``temporal`` binary."""
+    try:
+        # /proc/<pid>/exe names the binary as soon as it runs (cmdline can still be empty then).
+        return Path(os.readlink(f"/proc/{pid}/exe")).name == "temporal"
+    except FileNotFoundError:  # no /proc (macOS): ask ps
+        out = subprocess.run(["ps", "-o", "command=", "-p", str(pid)], capture_output=True, text=True)
+        return "temporal" in out.stdout
+    except OSError:
+        return False
 
 
 class DevServer:

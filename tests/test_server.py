@@ -46,11 +46,16 @@ async def test_the_next_start_reaps_a_server_whose_owner_is_gone(conn: Connectio
     dead_owner = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
     port = str(free_port())
     orphan = subprocess.Popen([temporal_cli_path(), "server", "start-dev", "--headless", "--port", port])
-    record = STATE_DIR / f"server-{orphan.pid}.json"
-    record.write_text(json.dumps({"pid": orphan.pid, "owner": int(dead_owner.stdout), "db": None}))
-    reap_orphans()
-    assert orphan.wait(10) == -9, "the orphan was killed"
-    assert not record.exists()
+    try:
+        record = STATE_DIR / f"server-{orphan.pid}.json"
+        record.write_text(json.dumps({"pid": orphan.pid, "owner": int(dead_owner.stdout), "db": None}))
+        reap_orphans()
+        assert orphan.wait(10) == -9, "the orphan was killed"
+        assert not record.exists()
+    finally:
+        if orphan.poll() is None:
+            orphan.kill()
+            orphan.wait()
     assert conn.server.running, "reaping never touches a server whose owner is alive"
 
 
