@@ -71,6 +71,8 @@ class HistoryTable:
 async def history_table(handle: WorkflowHandle) -> HistoryTable:
     """Read the Workflow's Event History and list its model calls, tool calls, Signals, Updates and Timers."""
     history = await handle.fetch_history()
+    # The handle's own client decodes the payloads, with the converter the plugin set
+    # (WorkflowHandle has no public accessor for it).
     return steps_from_events(history.events, handle._client.data_converter)
 
 
