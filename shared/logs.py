@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import logging
 import os
-import tempfile
 from pathlib import Path
 
 from temporalio.runtime import LogForwardingConfig, LoggingConfig, Runtime, TelemetryConfig, TelemetryFilter
+
+from shared.server import STATE_DIR
 
 _log_file: Path | None = None
 
@@ -24,9 +25,8 @@ def route_temporal_logs_to_file() -> Path:
     global _log_file
     if _log_file is not None:
         return _log_file
-    log_dir = Path(tempfile.gettempdir()) / "durable-agents-cookbook"
-    log_dir.mkdir(parents=True, exist_ok=True)
-    _log_file = log_dir / f"temporal-{os.getpid()}.log"
+    STATE_DIR.mkdir(parents=True, exist_ok=True)
+    _log_file = STATE_DIR / f"temporal-{os.getpid()}.log"
     handler = logging.FileHandler(_log_file)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     sdk_logger = logging.getLogger("temporalio")

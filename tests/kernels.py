@@ -22,7 +22,7 @@ class Kernel:
     def pid(self) -> int:
         return self.manager.provisioner.process.pid  # type: ignore[union-attr]
 
-    async def run(self, code: str, timeout: float = 60) -> str:
+    async def run(self, code: str, timeout: float = 90) -> str:
         printed: list[str] = []
 
         def collect(msg: dict[str, Any]) -> None:
@@ -37,6 +37,11 @@ class Kernel:
         if reply["content"]["status"] != "ok":
             raise AssertionError(f"cell failed: {text}")
         return text
+
+    async def restart(self) -> None:
+        """Restart the kernel the way JupyterLab's Kernel > Restart does: kill it and start a new one."""
+        await self.manager.restart_kernel(now=True)
+        await self.client.wait_for_ready(timeout=60)
 
     def kill_hard(self) -> None:
         """SIGKILL the kernel, as a crash or a forced restart would."""

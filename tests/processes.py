@@ -10,16 +10,19 @@ def pid_alive(pid: int) -> bool:
     """Whether a process exists and is not a zombie."""
     try:
         with open(f"/proc/{pid}/stat") as stat:
-            return stat.read().split(")")[-1].split()[0] != "Z"
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
     except FileNotFoundError:
         return False
 
 
+async def wait_gone(pids: set[int], timeout: float = 20) -> set[int]:
+    """Poll until every process is gone; return those still alive at the deadline."""
+    deadline = time.monotonic() + timeout
+    while (left := {pid for pid in pids if pid_alive(pid)}) and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
+    return left
+
+
 async def wait_until_gone(pid: int, timeout: float = 15) -> bool:
     """Poll until the process is gone; False if it is still there at the deadline."""
-    deadline = time.monotonic() + timeout
-    while pid_alive(pid):
-        if time.monotonic() > deadline:
-            return False
-        await asyncio.sleep(0.05)
-    return True
+    return not await wait_gone({pid}, timeout)

@@ -31,6 +31,7 @@ from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client, WorkflowExecutionStatus
 
 from shared.server import die_with_parent, free_port
+from tests.processes import wait_gone
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK = ROOT / "notebooks" / "03_human_approval.ipynb"
@@ -102,14 +103,6 @@ def kernel_dev_server_address(pids: set[int]) -> str:
         if b"start-dev" in args and b"--port" in args:
             return f"127.0.0.1:{args[args.index(b'--port') + 1].decode()}"
     raise AssertionError("the kernel's embedded dev server is not running")
-
-
-def alive(pid: int) -> bool:
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return False
-    return stat.rsplit(")", 1)[1].split()[0] != "Z"
 
 
 class JupyterLab:
@@ -197,13 +190,6 @@ class JupyterLab:
                 self.process.kill()
                 self.process.wait()
         self._log.close()
-
-
-async def wait_gone(pids: set[int], timeout: float = 20.0) -> set[int]:
-    deadline = time.monotonic() + timeout
-    while (left := {p for p in pids if alive(p)}) and time.monotonic() < deadline:
-        await asyncio.sleep(0.1)
-    return left
 
 
 async def test_click_approve_in_jupyterlab(tmp_path):
