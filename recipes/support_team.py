@@ -121,12 +121,13 @@ class ServiceCheck:
 async def service_status(check: ServiceCheck) -> str:
     """Look a service up on the status page. An unknown service is an error no retry can fix."""
     await _work(check.seconds)
-    if check.service not in SERVICE_STATUS:
+    name = next((known for known in SERVICE_STATUS if known.lower() == check.service.strip().lower()), None)
+    if name is None:
         known = ", ".join(SERVICE_STATUS)
         raise ApplicationError(
             f"no service called {check.service!r} (known: {known})", type="UnknownService", non_retryable=True
         )
-    return f"{check.service}: {SERVICE_STATUS[check.service]}"
+    return f"{name}: {SERVICE_STATUS[name]}"
 
 
 @activity.defn
@@ -255,8 +256,6 @@ class SupportRequest:
 
     ticket: str
     style: Literal["handoffs", "agents_as_tools"] = "handoffs"
-    catch_model_errors: bool = True
-    """Run the agent with ``run_agent``; ``False`` uses bare ``Runner.run``, to show what happens without it."""
 
 
 @workflow.defn
@@ -268,8 +267,7 @@ class SupportTeamWorkflow:
         """Run the front agent on the ticket and say who gave the final answer."""
         team = specialists()
         front = triage_agent(team) if request.style == "handoffs" else manager_agent(team)
-        run = run_agent if request.catch_model_errors else Runner.run
-        result = await run(front, request.ticket)
+        result = await run_agent(front, request.ticket)
         return TeamReply(result.final_output, result.last_agent.name)
 
 
@@ -419,15 +417,27 @@ def guardrails() -> RunConfig:
     return RunConfig(input_guardrails=[no_card_numbers], output_guardrails=[within_policy])
 
 
+@dataclass
+class GuardedRequest:
+    """A ticket for the guarded team."""
+
+    ticket: str
+    catch: bool = True
+    """``False`` runs bare ``Runner.run`` with no ``except``, to show where a tripped guardrail leads then."""
+
+
 @workflow.defn
 class GuardedSupportWorkflow:
     """The handoff team behind two guardrails; a tripped guardrail is an outcome, not a crash."""
 
     @workflow.run
-    async def run(self, ticket: str) -> SupportOutcome:
+    async def run(self, request: GuardedRequest) -> SupportOutcome:
         """Answer the ticket, or report which guardrail stopped it and why."""
+        team, ticket = triage_agent(specialists()), request.ticket
+        if not request.catch:  # how not to do it
+            return SupportOutcome("answered", (await Runner.run(team, ticket, run_config=guardrails())).final_output)
         try:
-            result = await run_agent(triage_agent(specialists()), ticket, run_config=guardrails())
+            result = await run_agent(team, ticket, run_config=guardrails())
         except InputGuardrailTripwireTriggered as trip:
             name = trip.guardrail_result.guardrail.get_name()
             info = trip.guardrail_result.output.output_info

@@ -13,6 +13,7 @@ specialists of a chain loses nothing and repeats nothing.
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator
 from typing import Any
@@ -26,6 +27,7 @@ from recipes import support_team
 from recipes.support_team import (
     EscalationRequest,
     EscalationWorkflow,
+    GuardedRequest,
     GuardedSupportWorkflow,
     IncidentRequest,
     IncidentReviewWorkflow,
@@ -137,8 +139,8 @@ async def test_workflow_code_branches_on_the_structured_output(conn, team):
 
 
 async def test_guardrails_pass_a_clean_ticket_and_block_a_card_number_before_any_model(conn, team):
-    clean = await start(conn, team, GuardedSupportWorkflow.run, REFUND_TICKET)
-    carded = await start(conn, team, GuardedSupportWorkflow.run, CARD_TICKET)
+    clean = await start(conn, team, GuardedSupportWorkflow.run, GuardedRequest(REFUND_TICKET))
+    carded = await start(conn, team, GuardedSupportWorkflow.run, GuardedRequest(CARD_TICKET))
     answered, blocked = await clean.result(), await carded.result()
     assert answered.status == "answered" and "Refund issued for order A-1001" in answered.text
     assert rows(await shared.history_table(clean))[-1] == ("model call", "Policy Checker")
@@ -165,14 +167,34 @@ async def test_a_handoff_to_an_agent_that_does_not_exist_fails_once_and_clearly(
     assert rows(await shared.history_table(handle)) == [("model call", "Triage")]
 
 
-async def test_without_the_catch_the_workflow_task_fails_again_and_again_on_the_same_reply(conn, team):
-    request = SupportRequest(REFUND_TICKET + " [unknown-handoff]", catch_model_errors=False)
-    handle = await start(conn, team, SupportTeamWorkflow.run, request)
+async def workflow_task_attempt_reaches(handle: WorkflowHandle, attempt: int, timeout: float = 20.0) -> bool:
+    """Whether the Workflow's pending Workflow Task reaches ``attempt`` within ``timeout`` seconds."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while loop.time() < deadline:
+        if (await handle.describe()).raw_description.pending_workflow_task.attempt >= attempt:
+            return True
+        await asyncio.sleep(0.1)
+    return False
+
+
+@pytest.mark.parametrize(
+    ("ticket", "message", "model_calls"),
+    [
+        (CARD_TICKET, "Guardrail InputGuardrail triggered tripwire", []),
+        (REFUND_TICKET + " [unknown-handoff]", "Tool transfer_to_unknown_agent not found in agent Triage", ["Triage"]),
+    ],
+    ids=["tripped guardrail", "unknown handoff"],
+)
+async def test_without_the_catch_the_workflow_task_fails_again_and_again(conn, team, ticket, message, model_calls):
+    handle = await start(conn, team, GuardedSupportWorkflow.run, GuardedRequest(ticket, catch=False))
     failure = await shared.first_workflow_task_failure(handle)
-    assert "Tool transfer_to_unknown_agent not found in agent Triage" in failure.message
+    assert failure.message == message
+    assert await workflow_task_attempt_reaches(handle, 2), "Temporal retries the failed Workflow Task"
     assert (await handle.describe()).status == WorkflowExecutionStatus.RUNNING
     table = await shared.history_table(handle)
-    assert [(s.kind, s.name, s.attempt) for s in table.steps] == [("model call", "Triage", 1)]
+    # Each retry of the Workflow Task replays the recorded reply: the model is never asked again.
+    assert [(s.name, s.attempt) for s in table.steps] == [(name, 1) for name in model_calls]
     await handle.terminate("test done: the run would retry its Workflow Task forever")
 
 
