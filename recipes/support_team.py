@@ -341,7 +341,6 @@ class RoutedTicket:
     category: str
     urgent: bool
     handled_by: str
-    paged: bool
     answer: str
 
 
@@ -366,12 +365,13 @@ class TicketRouterWorkflow:
             "refund": refund_specialist,
         }[triage.category]()
         answer = (await run_agent(specialist, ticket)).final_output
-        return RoutedTicket(triage.category, triage.urgent, specialist.name, triage.urgent, answer)
+        return RoutedTicket(triage.category, triage.urgent, specialist.name, answer)
 
 
 # ---------------------------------------------------------------- guardrails
 
 CARD_NUMBER = re.compile(r"\b(?:\d[ -]?){12,15}\d\b")
+"""13 to 16 digits, maybe grouped by spaces or dashes: what a payment card number looks like."""
 
 
 @input_guardrail(run_in_parallel=False)

@@ -102,15 +102,11 @@ class Timeline:
             end = bar.closed if bar.closed is not None else self.end
             colour = "tab:red" if bar.outcome != "completed" else colours[bar.kind]
             lanes = lane_count[bar.worker]
-            if lanes > 1:  # one of several at once: a thin bar in its own lane, labelled inside
-                height = 0.8 / lanes
-                middle = y[bar.worker] - 0.4 + (lane_of[index] + 0.5) * height
-                ax.barh(middle, end - bar.started, left=bar.started, height=height * 0.9, color=colour,
-                        edgecolor="black")  # fmt: skip
-                if bar.kind == "tool":
-                    ax.text(bar.started, middle, f" {bar.name}", fontsize=7, va="center")
-                continue
-            ax.barh(y[bar.worker], end - bar.started, left=bar.started, height=0.5, color=colour, edgecolor="black")
+            middle, height = y[bar.worker], 0.5
+            if lanes > 1:  # one of several at once: a thinner bar in its own lane of the worker's row
+                middle = y[bar.worker] - 0.4 + (lane_of[index] + 0.5) * 0.8 / lanes
+                height = 0.72 / lanes
+            ax.barh(middle, end - bar.started, left=bar.started, height=height, color=colour, edgecolor="black")
             label = bar.name if bar.kind == "tool" else ""
             if bar.attempt > 1:
                 label += f" (attempt {bar.attempt})"
@@ -119,7 +115,9 @@ class Timeline:
                     color="none", edgecolor="tab:red", hatch="//",
                 )  # fmt: skip
                 ax.text(bar.scheduled, y[LOST_ROW] + 0.32, bar.name, fontsize=7, color="tab:red")
-            if bar.attempt > 1 or end - bar.started >= 0.04 * self.end:  # short bars stay unlabelled
+            if lanes > 1 and label:  # labelled inside its lane
+                ax.text(bar.started, middle, f" {label}", fontsize=7, va="center")
+            elif bar.attempt > 1 or end - bar.started >= 0.04 * self.end:  # short bars stay unlabelled
                 ax.text(bar.started, y[bar.worker] + 0.32, label, fontsize=7, rotation=20)
         for old, _new, start, end in self.crash_gaps():
             ax.axvspan(start, end, color="grey", alpha=0.2)

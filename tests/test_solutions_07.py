@@ -15,6 +15,7 @@ from temporalio.client import WorkflowUpdateFailedError
 
 import shared
 from recipes import team_checks
+from recipes.approval_agent import Decision
 from recipes.exercises import ex07_teams as starters
 from recipes.solutions import ex07_teams as solutions
 
@@ -72,12 +73,12 @@ async def test_the_solution_refuses_a_rejection_without_a_reason_then_stops_on_o
         task_queue=task_queue,
     )  # fmt: skip
     await team_checks.wait_for_review(handle, module.ReviewedSupportWorkflow.status)
-    rejection = team_checks.Decision(approved=False, comment="", reviewer="ana")
+    rejection = Decision(approved=False, comment="", reviewer="ana")
     with pytest.raises(WorkflowUpdateFailedError) as refused:
         await handle.execute_update(module.ReviewedSupportWorkflow.review, rejection)
     assert refused.value.cause.message == "A rejection needs a comment saying why."
     outcome = await handle.execute_update(
-        module.ReviewedSupportWorkflow.review, team_checks.Decision(approved=False, comment="no cards", reviewer="ana")
+        module.ReviewedSupportWorkflow.review, Decision(approved=False, comment="no cards", reviewer="ana")
     )
     assert outcome == "Stopped."
     result = await handle.result()

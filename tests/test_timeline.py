@@ -26,3 +26,11 @@ def test_activities_one_after_another_stay_in_one_lane_and_the_summary_does_not_
     assert repr(TimelinePicture(timeline, timeline.figure())) == (
         "<Timeline: 3 Activities on 1 worker(s), 0 retried, crash gaps: none>"
     )
+
+
+def test_a_retried_activity_in_a_lane_still_shows_its_earlier_attempts() -> None:
+    retried = Bar("b", "tool", scheduled=0.0, started=0.5, closed=1.5, attempt=2, worker="w@1", outcome="completed")
+    timeline = Timeline([bar("a", 0, 2), retried], ["w@1"], {"w@1": (0, 2)}, 2)
+    texts = [t.get_text() for t in timeline.figure().axes[0].texts]
+    assert " b (attempt 2)" in texts and "b" in texts  # its lane's label, and the span lost to earlier attempts
+    assert timeline.most_at_once() == 2
