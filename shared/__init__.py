@@ -9,7 +9,9 @@ from shared.display import show_source
 from shared.errors import CookbookError
 from shared.history import HistoryTable, Step, first_workflow_task_failure, history_table
 from shared.models import ModelChoice, agents_plugin, select_model
-from shared.server import DevServer, current_server, restart_dev_server, start_dev_server
+from shared.server import DevServer, current_server, free_port, restart_dev_server, start_dev_server
+from shared.services import ServiceProcess, start_service
+from shared.streaming import ReplyBox, StreamedReply, stream_reply
 from shared.time_skipping import start_time_skipping, test_server_path
 from shared.timeline import Timeline, TimelinePicture, timeline
 from shared.worker import BackgroundWorker, WorkerProcess, running_workers, start_worker, start_worker_process
@@ -21,8 +23,11 @@ __all__ = [
     "DevServer",
     "HistoryTable",
     "ModelChoice",
+    "ReplyBox",
     "RunningActivity",
+    "ServiceProcess",
     "Step",
+    "StreamedReply",
     "Timeline",
     "TimelinePicture",
     "WebUILink",
@@ -30,6 +35,7 @@ __all__ = [
     "agents_plugin",
     "current_server",
     "first_workflow_task_failure",
+    "free_port",
     "history_table",
     "restart_dev_server",
     "running_activities",
@@ -38,9 +44,11 @@ __all__ = [
     "setup",
     "show_source",
     "start_dev_server",
+    "start_service",
     "start_time_skipping",
     "start_worker",
     "start_worker_process",
+    "stream_reply",
     "test_server_path",
     "timeline",
     "wait_for_activity",

@@ -1,7 +1,9 @@
 """Entry point of a worker process: ``python -m shared.worker_process MODULE --task-queue Q``.
 
 The module names what to host in ``WORKFLOWS`` and ``ACTIVITIES`` (and may add
-extra ``Worker`` keyword arguments in a ``WORKER_OPTIONS`` dict). The process
+extra ``Worker`` keyword arguments in a ``WORKER_OPTIONS`` dict, and keyword
+arguments for ``shared.setup()`` in ``SETUP_OPTIONS``, such as ``model_params``
+or ``mcp_servers``; ``MODEL_PARAMS`` alone still works). The process
 prints ``ready`` once polling, so the notebook can await it instead of sleeping,
 and shuts down gracefully on SIGTERM. SIGKILL is the crash notebook 02 studies.
 """
@@ -34,7 +36,8 @@ def load_module(name: str) -> ModuleType:
 
 async def serve(module: ModuleType, task_queue: str, name: str) -> None:
     """Run the worker until SIGTERM."""
-    connection = await setup(model_params=getattr(module, "MODEL_PARAMS", None), quiet=True)
+    options = {"model_params": getattr(module, "MODEL_PARAMS", None), **getattr(module, "SETUP_OPTIONS", {})}
+    connection = await setup(**options, quiet=True)
     stop = asyncio.Event()
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
     worker = Worker(
