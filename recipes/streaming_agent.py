@@ -46,12 +46,17 @@ class TripPlannerWorkflow:
 
     @workflow.run
     async def run(self, prompt: str) -> str:
-        """Stream the reply to subscribers and return it once complete."""
-        agent = Agent(name="Trip planner", instructions="You plan camping trips in three short steps.")
-        result = Runner.run_streamed(agent, prompt)
-        async for _event in result.stream_events():
-            pass  # the Workflow gets each model call's events only once its Activity has returned
-        return result.final_output
+        """Stream the plan to subscribers and return it once complete."""
+        planner = Agent(name="Trip planner", instructions="You plan camping trips in three short steps.")
+        return await streamed(planner, prompt)
+
+
+async def streamed(agent: Agent, prompt: str) -> str:
+    """Run the agent with ``Runner.run_streamed``, so subscribers see its words, and return its final output."""
+    result = Runner.run_streamed(agent, prompt)
+    async for _event in result.stream_events():
+        pass  # the Workflow gets each model call's events only once its Activity has returned
+    return str(result.final_output)
 
 
 WORKFLOWS = [TripPlannerWorkflow]
