@@ -11,7 +11,7 @@ server, called FastMCP before mcp 2.0) and runs in one of two ways:
   its stock in the JSON file, so a restarted server carries on where the last
   one stopped, and prints ``ready <url>`` once it accepts connections.
 
-It imports nothing from the cookbook, so it starts in well under a second.
+It imports nothing from the cookbook, so it starts in about a second.
 Over stdio it exits when its client goes away (its stdin closes); over HTTP
 ``shared.start_service`` ties it to the kernel that started it.
 """

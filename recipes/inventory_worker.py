@@ -41,9 +41,10 @@ MODEL_PARAMS = ModelActivityParameters(
 class StdioServerLoggingToFile(MCPServerStdio):
     """A stdio MCP server whose stderr (its log) goes to a file.
 
-    The SDK hands the child the parent's stderr by default, and in a notebook
-    kernel that is a stream with no file descriptor to hand on when run
-    under nbval; a log file works everywhere and keeps cells clean.
+    By default the SDK hands the child this process's ``sys.stderr``, which in
+    a Jupyter kernel run by nbval is a stream without a file descriptor, so
+    the child cannot start. A log file works everywhere, and keeps the
+    server's log out of the notebook's cells.
     """
 
     def create_streams(self) -> AbstractAsyncContextManager[Any]:

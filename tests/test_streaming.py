@@ -79,6 +79,7 @@ async def test_a_stream_that_breaks_halfway_is_shown_once_and_recorded_once(
 
     table = await history_table(handle)
     assert [(s.kind, s.attempt) for s in table.steps] == [("model call", 2)]
+    assert table.steps[0].result.startswith("(offline model) Plan:"), "the streamed call's events, summarised"
     completed = [
         e for e in (await handle.fetch_history()).events if e.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED
     ]

@@ -8,24 +8,18 @@ from __future__ import annotations
 
 from agents import Agent
 from temporalio import workflow
-from temporalio.contrib.workflow_streams import WorkflowStream
 
-from recipes.streaming_agent import streamed
+from recipes.streaming_agent import TripPlannerWorkflow, streamed
 
 
 @workflow.defn
-class PlanAndPackWorkflow:
-    """A planner streams the plan, then a packer streams what to pack."""
-
-    @workflow.init
-    def __init__(self, prompt: str) -> None:
-        self.stream = WorkflowStream()
+class PlanAndPackWorkflow(TripPlannerWorkflow):
+    """The trip planner streams the plan (its stream comes from the parent's init), then a packer streams too."""
 
     @workflow.run
     async def run(self, prompt: str) -> str:
         """Stream both replies and return them together."""
-        planner = Agent(name="Trip planner", instructions="You plan camping trips in three short steps.")
+        the_plan = await super().run(prompt)
         packer = Agent(name="Packer", instructions="You say what to take along, in one sentence.")
-        the_plan = await streamed(planner, prompt)
         packing = await streamed(packer, f"What should I pack? {prompt}")
         return f"{the_plan}\n{packing}"
