@@ -69,7 +69,7 @@ async def setup(
     *,
     db_path: str | os.PathLike[str] | None = None,
     model_params: ModelActivityParameters | None = None,
-    mcp_servers: Mapping[str, Callable[[], MCPServer]] | None = None,
+    mcp_servers: Mapping[str, Callable[..., MCPServer]] | None = None,
     quiet: bool = False,
 ) -> Connection:
     """Connect to Temporal with the OpenAI Agents plugin, starting the embedded server if needed.

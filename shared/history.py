@@ -213,7 +213,7 @@ def _summarise_mcp(result: Any) -> str:
     if "tools" in result:
         return _short(f"{len(result['tools'])} tools: " + ", ".join(t.get("name", "?") for t in result["tools"]))
     text = " ".join(c.get("text", "") for c in result.get("content", []) if isinstance(c, dict))
-    if result.get("is_error") or result.get("isError"):
+    if result.get("is_error"):
         return _short("error: " + _TOOL_ERROR_PREFIX.sub("", text))
     return _short(text)
 

@@ -87,7 +87,7 @@ def agents_plugin(
     model: ModelChoice | None = None,
     model_params: ModelActivityParameters | None = None,
     *,
-    mcp_servers: Mapping[str, Callable[[], MCPServer]] | None = None,
+    mcp_servers: Mapping[str, Callable[..., MCPServer]] | None = None,
 ) -> OpenAIAgentsPlugin:
     """The OpenAI Agents plugin: every model call becomes a Temporal Activity.
 

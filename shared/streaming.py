@@ -24,6 +24,7 @@ from temporalio.contrib.workflow_streams import WorkflowStreamClient
 
 _EVENT_TYPE = cast(type, TResponseStreamEvent)  # an Annotated union, which the converter decodes by its "type"
 
+_TEXT_STYLE = "white-space:pre-wrap;margin-bottom:0.5em"
 RETRY_SEAM = "\n↻ that attempt broke off; the retry streams the reply again:\n"
 
 
@@ -83,16 +84,20 @@ class ReplyBox:
         self.view = widgets.VBox([self.body, self.status])
 
     def show(self, event: Any) -> None:
-        """Redraw for one event: a new attempt resets the text, a delta extends it."""
-        retried = bool(self.reply.add(event).startswith(RETRY_SEAM))
-        shown = [r.text for r in self.reply.responses if r.completed or r is self.reply.responses[-1]]
-        self.body.value = "".join(f"<p style='white-space:pre-wrap'>{html.escape(t)}</p>" for t in shown if t)
-        if retried:
-            self.status.value = "<i>the model call failed halfway and is retried: starting over…</i>"
-        elif getattr(event, "type", "") == "response.completed":
-            self.status.value = "<i>done</i>"
-        elif getattr(event, "type", "") == "response.output_text.delta":
-            self.status.value = "<i>streaming…</i>"
+        """Redraw for one event: a new attempt drops the broken one's text, a delta extends the current one."""
+        self.reply.add(event)
+        current = self.reply.responses[-1] if self.reply.responses else None
+        shown = [r.text for r in self.reply.responses if r.text and (r.completed or r is current)]
+        self.body.value = "".join(f"<div style='{_TEXT_STYLE}'>{html.escape(text)}</div>" for text in shown)
+        state = "done" if current is not None and current.completed else "streaming…"
+        if self.dropped:
+            state += f" (started over: {self.dropped} broken attempt{'s' if self.dropped > 1 else ''} dropped)"
+        self.status.value = f"<i>{state}</i>"
+
+    @property
+    def dropped(self) -> int:
+        """How many broken attempts the box has thrown away (the one streaming now is not broken yet)."""
+        return sum(1 for r in self.reply.responses[:-1] if not r.completed)
 
     def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
         bundle = self.view._repr_mimebundle_(**kwargs) or {}
@@ -100,7 +105,7 @@ class ReplyBox:
         return bundle
 
     def __repr__(self) -> str:
-        return f"<ReplyBox: {len(self.reply.responses)} responses, {self.reply.broken} dropped>"
+        return f"<ReplyBox: {len(self.reply.responses)} responses, {self.dropped} dropped>"
 
 
 async def stream_reply(

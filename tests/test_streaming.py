@@ -104,17 +104,22 @@ def test_a_new_attempt_marks_the_seam_and_drops_the_broken_text() -> None:
     def event(kind: str, delta: str = "") -> SimpleNamespace:
         return SimpleNamespace(type=kind, delta=delta)
 
-    reply = StreamedReply()
-    printed = [
-        reply.add(e)
-        for e in [
-            event("response.created"),
-            event("response.output_text.delta", "Half "),
-            event("response.created"),  # the retry starts over
-            event("response.output_text.delta", "Half "),
-            event("response.output_text.delta", "whole."),
-            event("response.completed"),
-        ]
+    events = [
+        event("response.created"),
+        event("response.output_text.delta", "Half "),
+        event("response.created"),  # the retry starts over
+        event("response.output_text.delta", "Half "),
+        event("response.output_text.delta", "whole."),
+        event("response.completed"),
     ]
+    reply, box = StreamedReply(), ReplyBox()
+    printed = []
+    for e in events:
+        printed.append(reply.add(e))
+        box.show(e)
+        if e is events[3]:  # the retry's first word: the broken "Half " is gone from the box
+            assert box.body.value.count("Half") == 1 and "started over" in box.status.value
     assert "".join(printed) == "Half " + RETRY_SEAM + "Half whole.\n"
     assert (reply.text, reply.broken) == ("Half whole.", 1)
+    assert "Half whole." in box.body.value and box.body.value.count("Half") == 1
+    assert box.status.value == "<i>done (started over: 1 broken attempt dropped)</i>"
