@@ -62,7 +62,7 @@ class StreamedReply:
 
     @property
     def text(self) -> str:
-        """The reply as the Workflow records it: the text of every completed response, broken attempts left out."""
+        """The reply as the model gave it: the text of every completed response, broken attempts left out."""
         return "\n".join(r.text for r in self.responses if r.completed and r.text)
 
     @property
