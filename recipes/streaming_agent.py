@@ -47,8 +47,22 @@ class TripPlannerWorkflow:
     @workflow.run
     async def run(self, prompt: str) -> str:
         """Stream the plan to subscribers and return it once complete."""
+        reply = await self.plan(prompt)
+        await self.close_stream()
+        return reply
+
+    async def plan(self, prompt: str) -> str:
+        """The trip planner's reply, streamed."""
         planner = Agent(name="Trip planner", instructions="You plan camping trips in three short steps.")
         return await streamed(planner, prompt)
+
+    async def close_stream(self) -> None:
+        """Answer the subscribers' waiting polls before the run ends, so no Update is cut off.
+
+        Subscribers then read whatever is left from the finished run with a Query.
+        """
+        self.stream.detach_pollers()
+        await workflow.wait_condition(workflow.all_handlers_finished)
 
 
 async def streamed(agent: Agent, prompt: str) -> str:

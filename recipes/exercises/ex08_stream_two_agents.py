@@ -14,13 +14,14 @@ from recipes.streaming_agent import TripPlannerWorkflow, streamed  # noqa: F401 
 
 @workflow.defn
 class PlanAndPackWorkflow(TripPlannerWorkflow):
-    """The trip planner streams the plan (its stream comes from the parent's init), then a packer answers."""
+    """The trip planner streams the plan (the stream comes from the parent's init), then a packer answers."""
 
     @workflow.run
     async def run(self, prompt: str) -> str:
         """Stream the plan, then the packing advice, and return them together."""
-        the_plan = await super().run(prompt)
+        the_plan = await self.plan(prompt)
         packer = Agent(name="Packer", instructions="You say what to take along, in one sentence.")
         # TODO: run the packer the way the planner runs, with `streamed`, so that its words stream too.
         packing = (await Runner.run(packer, f"What should I pack? {prompt}")).final_output
+        await self.close_stream()
         return f"{the_plan}\n{packing}"

@@ -14,12 +14,13 @@ from recipes.streaming_agent import TripPlannerWorkflow, streamed
 
 @workflow.defn
 class PlanAndPackWorkflow(TripPlannerWorkflow):
-    """The trip planner streams the plan (its stream comes from the parent's init), then a packer streams too."""
+    """The trip planner streams the plan (the stream comes from the parent's init), then a packer streams too."""
 
     @workflow.run
     async def run(self, prompt: str) -> str:
         """Stream both replies and return them together."""
-        the_plan = await super().run(prompt)
+        the_plan = await self.plan(prompt)
         packer = Agent(name="Packer", instructions="You say what to take along, in one sentence.")
         packing = await streamed(packer, f"What should I pack? {prompt}")
+        await self.close_stream()
         return f"{the_plan}\n{packing}"
