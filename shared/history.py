@@ -16,6 +16,7 @@ from temporalio.client import WorkflowHandle
 from temporalio.converter import DataConverter
 
 from shared.errors import CookbookError
+from shared.payloads import decode_events
 
 MODEL_ACTIVITIES = {"invoke_model_activity", "invoke_model_activity_streaming"}
 RESULT_WIDTH = 60
@@ -72,8 +73,9 @@ async def history_table(handle: WorkflowHandle) -> HistoryTable:
     """Read the Workflow's Event History and list its model calls, tool calls, Signals, Updates and Timers."""
     history = await handle.fetch_history()
     # The handle's own client decodes the payloads, with the converter the plugin set
-    # (WorkflowHandle has no public accessor for it).
-    return steps_from_events(history.events, handle._client.data_converter)
+    # (WorkflowHandle has no public accessor for it), its codec and its claim check.
+    converter = handle._client.data_converter
+    return steps_from_events(await decode_events(history.events, converter), converter)
 
 
 @dataclass(frozen=True)
