@@ -85,13 +85,16 @@ def select_model(env: Mapping[str, str] | None = None) -> ModelChoice:
 def agents_plugin(
     model: ModelChoice | None = None,
     model_params: ModelActivityParameters | None = None,
+    *,
+    tracing: bool = False,
 ) -> OpenAIAgentsPlugin:
     """The OpenAI Agents plugin: every model call becomes a Temporal Activity.
 
     The plugin sets the Pydantic data converter (agents' inputs and outputs
     are Pydantic models), registers the model-call Activity on workers, and
-    routes ``Runner.run`` inside a Workflow through that Activity.
+    routes ``Runner.run`` inside a Workflow through that Activity. With
+    ``tracing``, agent runs become OpenTelemetry spans (``shared.tracing``).
     """
     model = model or select_model()
     params = model_params or ModelActivityParameters(start_to_close_timeout=timedelta(seconds=60))
-    return OpenAIAgentsPlugin(model_params=params, model_provider=model.provider)
+    return OpenAIAgentsPlugin(model_params=params, model_provider=model.provider, use_otel_instrumentation=tracing)

@@ -1,7 +1,9 @@
 """Entry point of a worker process: ``python -m shared.worker_process MODULE --task-queue Q``.
 
 The module names what to host in ``WORKFLOWS`` and ``ACTIVITIES`` (and may add
-extra ``Worker`` keyword arguments in a ``WORKER_OPTIONS`` dict). The process
+extra ``Worker`` keyword arguments in a ``WORKER_OPTIONS`` dict, and keyword
+arguments for ``setup()`` in ``SETUP_OPTIONS``, so the process's client agrees
+with the notebook's: the same codec, the same claim check). The process
 prints ``ready`` once polling, so the notebook can await it instead of sleeping,
 and shuts down gracefully on SIGTERM. SIGKILL is the crash notebook 02 studies.
 """
@@ -19,6 +21,7 @@ from types import ModuleType
 from temporalio.worker import Worker
 
 from shared.connection import setup
+from shared.errors import CookbookError
 
 
 def load_module(name: str) -> ModuleType:
@@ -34,7 +37,11 @@ def load_module(name: str) -> ModuleType:
 
 async def serve(module: ModuleType, task_queue: str, name: str) -> None:
     """Run the worker until SIGTERM."""
-    connection = await setup(model_params=getattr(module, "MODEL_PARAMS", None), quiet=True)
+    options = {"model_params": getattr(module, "MODEL_PARAMS", None), **getattr(module, "SETUP_OPTIONS", {})}
+    try:
+        connection = await setup(quiet=True, **options)
+    except CookbookError as err:
+        sys.exit(str(err))
     stop = asyncio.Event()
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
     worker = Worker(
