@@ -244,7 +244,8 @@ async def decode_with(server: CodecServer, payloads: Payloads, *, timeout: float
     try:
         body = await asyncio.to_thread(_fetch, request, timeout)
     except (urllib.error.URLError, OSError) as err:
-        reason = getattr(err, "reason", err)
+        cause = getattr(err, "reason", err)
+        reason = (getattr(cause, "strerror", None) or str(cause)).lower()
         raise CookbookError(
             f"The codec server at {server.url} is not answering ({reason}), so the Web UI and the CLI show "
             "encrypted payloads as ciphertext. Start it again with start_codec_server()."

@@ -27,7 +27,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import opentelemetry.trace
-from agents import set_trace_processors, set_tracing_disabled, trace
+from agents import set_trace_provider, set_tracing_disabled, trace
+from agents.tracing.provider import DefaultTraceProvider
 from matplotlib import transforms
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
@@ -67,7 +68,8 @@ def start_tracing() -> Tracing:
     """Install Temporal's replay-safe tracer provider with an in-memory exporter, once per process.
 
     The Agents SDK's own trace export (to OpenAI's trace viewer) is replaced:
-    its spans go to OpenTelemetry only.
+    its spans go to OpenTelemetry only (a new ``DefaultTraceProvider`` has no
+    processors; the integration adds its OpenTelemetry one).
     """
     global _tracing
     if _tracing is not None:
@@ -81,7 +83,9 @@ def start_tracing() -> Tracing:
             "Another OpenTelemetry tracer provider is already installed in this process, and OpenTelemetry "
             "allows only one. Restart the kernel and call setup(tracing=True) before anything else sets one."
         )
-    set_trace_processors([])
+    # A fresh Agents SDK trace provider: a Worker that stops while another runs restores the provider it found,
+    # which can leave the global one pointing at a stopped Worker's, where no new processor would ever be called.
+    set_trace_provider(DefaultTraceProvider())
     os.environ["OPENAI_AGENTS_DISABLE_TRACING"] = "0"  # Workers read this when their trace provider starts
     set_tracing_disabled(False)
     _tracing = Tracing(provider, exporter)
