@@ -40,6 +40,7 @@ from temporalio.contrib.opentelemetry import create_tracer_provider
 from temporalio.openai_agents import OpenAIAgentsPlugin
 
 from shared.errors import CookbookError
+from shared.worker import running_workers
 
 KIND_ATTRIBUTE = "openinference.span.kind"
 COLOURS = {"client": "tab:grey", "workflow": "tab:blue", "model": "tab:purple", "tool": "tab:orange"}
@@ -65,30 +66,32 @@ _tracing: Tracing | None = None
 
 
 def start_tracing() -> Tracing:
-    """Install Temporal's replay-safe tracer provider with an in-memory exporter, once per process.
+    """Install Temporal's replay-safe tracer provider with an in-memory exporter (once per process).
 
-    The Agents SDK's own trace export (to OpenAI's trace viewer) is replaced:
-    its spans go to OpenTelemetry only (a new ``DefaultTraceProvider`` has no
-    processors; the integration adds its OpenTelemetry one).
+    Call it (or ``setup(tracing=True)``) before starting the Workers it should
+    trace. The Agents SDK's own trace export (to OpenAI's trace viewer) is
+    replaced: its spans go to OpenTelemetry only.
     """
     global _tracing
-    if _tracing is not None:
-        return _tracing
-    provider = create_tracer_provider()
-    exporter = InMemorySpanExporter()
-    provider.add_span_processor(SimpleSpanProcessor(exporter))
-    opentelemetry.trace.set_tracer_provider(provider)
-    if opentelemetry.trace.get_tracer_provider() is not provider:
-        raise CookbookError(
-            "Another OpenTelemetry tracer provider is already installed in this process, and OpenTelemetry "
-            "allows only one. Restart the kernel and call setup(tracing=True) before anything else sets one."
-        )
-    # A fresh Agents SDK trace provider: a Worker that stops while another runs restores the provider it found,
-    # which can leave the global one pointing at a stopped Worker's, where no new processor would ever be called.
-    set_trace_provider(DefaultTraceProvider())
+    if _tracing is None:
+        provider = create_tracer_provider()
+        exporter = InMemorySpanExporter()
+        provider.add_span_processor(SimpleSpanProcessor(exporter))
+        opentelemetry.trace.set_tracer_provider(provider)
+        if opentelemetry.trace.get_tracer_provider() is not provider:
+            raise CookbookError(
+                "Another OpenTelemetry tracer provider is already installed in this process, and OpenTelemetry "
+                "allows only one. Restart the kernel and call setup(tracing=True) before anything else sets one."
+            )
+        _tracing = Tracing(provider, exporter)
+    if not running_workers():
+        # A fresh Agents SDK trace provider, with no processor that exports to OpenAI (the integration adds
+        # its OpenTelemetry one). Fresh, too, because a Worker that stops while another still runs restores
+        # the provider it found, which can leave a stopped Worker's provider in place, where a new processor
+        # would never be called.
+        set_trace_provider(DefaultTraceProvider())
     os.environ["OPENAI_AGENTS_DISABLE_TRACING"] = "0"  # Workers read this when their trace provider starts
     set_tracing_disabled(False)
-    _tracing = Tracing(provider, exporter)
     return _tracing
 
 

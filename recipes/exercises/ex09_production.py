@@ -17,13 +17,14 @@ from temporalio.converter import ExternalStorage, PayloadCodec
 from temporalio.openai_agents.workflow import activity_as_tool
 
 from recipes.weather_agent import get_weather
-from shared import claim_check
-from shared.claim_check import DEFAULT_THRESHOLD
-from shared.codec import EncryptionCodec
 
-with workflow.unsafe.imports_passed_through():
+with workflow.unsafe.imports_passed_through():  # the sandbox reuses these modules instead of importing them again
     import opentelemetry.trace  # noqa: F401 (you will need it in exercise 3)
     from agents import Agent, Runner
+
+    from shared import claim_check
+    from shared.claim_check import DEFAULT_THRESHOLD
+    from shared.codec import EncryptionCodec
 
 MESSAGE_SIZE = 3000
 """The size of the user's messages in notebook 09's chat (``recipes.chat_growth.trip_notes``)."""

@@ -12,12 +12,13 @@ from temporalio.converter import ExternalStorage, PayloadCodec
 from temporalio.openai_agents.workflow import activity_as_tool
 
 from recipes.weather_agent import get_weather
-from shared import CookbookError, claim_check
-from shared.codec import ENCODING, KEY_ID, EncryptionCodec
 
-with workflow.unsafe.imports_passed_through():
+with workflow.unsafe.imports_passed_through():  # the sandbox reuses these modules instead of importing them again
     import opentelemetry.trace
     from agents import Agent, Runner
+
+    from shared import CookbookError, claim_check
+    from shared.codec import ENCODING, KEY_ID, EncryptionCodec
 
 MESSAGE_SIZE = 3000
 """The size of the user's messages in notebook 09's chat (``recipes.chat_growth.trip_notes``)."""
