@@ -39,16 +39,17 @@ def payloads_in(message: Message) -> Iterator[Payload]:
 
 
 async def decode_events(events: Iterable[HistoryEvent], converter: DataConverter) -> list[HistoryEvent]:
-    """Copies of the events with every payload decrypted and fetched back from the claim check."""
+    """The events with every payload decrypted and fetched back from the claim check (copies, if needed)."""
+    if converter.payload_codec is None and converter.external_storage is None:
+        return list(events)
     decoded = []
     for event in events:
         copy = HistoryEvent()
         copy.CopyFrom(event)
-        if converter.payload_codec is not None or converter.external_storage is not None:
-            for payload in payloads_in(copy):
-                # DataConverter has no public call that decodes a payload without also converting it
-                # to a Python value; this is the step the SDK runs for every inbound payload.
-                payload.CopyFrom(await converter._transform_inbound_payload(payload))
+        for payload in payloads_in(copy):
+            # DataConverter has no public call that decodes a payload without also converting it
+            # to a Python value; this is the step the SDK runs for every inbound payload.
+            payload.CopyFrom(await converter._transform_inbound_payload(payload))
         decoded.append(copy)
     return decoded
 
