@@ -1,4 +1,4 @@
-"""Fixtures shared by the test modules: one embedded dev server per test session."""
+"""Fixtures shared by the test modules: one embedded dev server per session, one time-skipping server per module."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ import uuid
 from collections.abc import AsyncIterator
 
 import pytest
+from temporalio.testing import WorkflowEnvironment
 
-from shared import Connection, setup
+from shared import Connection, setup, start_time_skipping
 from shared.server import orphaned_servers
 
 # Tests never export Agents SDK traces: there is no network here, and a stub key must not reach OpenAI.
@@ -22,6 +23,17 @@ async def conn() -> AsyncIterator[Connection]:
     yield connection
     if connection.server is not None:
         connection.server.stop()
+
+
+@pytest.fixture(scope="module")
+async def time_env() -> AsyncIterator[WorkflowEnvironment]:
+    """Temporal's time-skipping test server, with a bare client: each test adds the Agents plugin it needs.
+
+    ``agents_plugin()`` for the offline model, or ``AgentEnvironment(...).applied_on_client`` for a scripted one.
+    """
+    env = await start_time_skipping(plugins=[])
+    yield env
+    await env.shutdown()
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import sys
 import time
 import uuid
 from pathlib import Path
 
-import pytest
 from temporalio.client import Client
 from temporalio.openai_agents.testing import AgentEnvironment
 from temporalio.testing import WorkflowEnvironment
@@ -17,18 +15,9 @@ from recipes.chat_agent import ACTIVITIES, WORKFLOWS, ChatAgentWorkflow, ChatInp
 from recipes.chat_agent_v2 import ChatAgentWorkflowPatched, look_up_profile
 from recipes.solutions.ex04_long_running import IdleEndingChatWorkflow, weekly_digest_schedule
 from recipes.solutions.ex05_testing import ChatAgentWorkflowV3, scripted_two_city_weather
-from shared import Connection, agents_plugin, history_table, start_worker
-from shared.replay import replay
+from shared import Connection, agents_plugin, history_table, replay, start_worker
 
 FIXTURE = Path(__file__).parent / "fixtures" / "chat_agent_history.json"
-TEST_SERVER = str(Path(sys.executable).parent / "temporal-test-server")
-
-
-@pytest.fixture(scope="module")
-async def time_env():
-    env = await WorkflowEnvironment.start_time_skipping(test_server_existing_path=TEST_SERVER)
-    yield env
-    await env.shutdown()
 
 
 async def test_ex04_idle_chat_ends_after_a_skipped_week(time_env: WorkflowEnvironment):
