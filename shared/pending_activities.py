@@ -15,7 +15,7 @@ from temporalio.api.workflow.v1 import PendingActivityInfo
 from temporalio.client import WorkflowHandle
 
 from shared.errors import CookbookError
-from shared.history import failure_text
+from shared.history import MODEL_ACTIVITIES, failure_text
 from shared.waiting import wait_until
 
 
@@ -33,9 +33,10 @@ class RunningActivity:
 
     def line(self) -> str:
         """One readable line: which Activity, which attempt, and why the last one failed."""
-        state = "running" if self.started else "waiting to run"
+        what = "the model call" if self.name in MODEL_ACTIVITIES else self.name
+        state = "running" if self.started else "waiting to retry"
         failure = f"; attempt {self.attempt - 1} failed: {self.last_failure}" if self.last_failure else ""
-        return f"{self.name}: attempt {self.attempt}, {state}{failure}"
+        return f"{what}: attempt {self.attempt}, {state}{failure}"
 
 
 def from_pending(info: PendingActivityInfo) -> RunningActivity:
