@@ -111,7 +111,7 @@ async def _connect(config: dict, plugin: object, identity: str) -> Client:
             CONNECT_TIMEOUT_S,
         )
     except (TimeoutError, RuntimeError, OSError) as err:
-        reason = short_reason(err)
+        reason = _short_reason(err)
     # Raised here, outside the except block, the error keeps no reference to the failed connect. The
     # abandoned connect sits in a reference cycle with its error; collecting it now, while Python runs,
     # lets the Rust side close it, instead of panicking during interpreter exit.
@@ -134,7 +134,7 @@ _STATUS = re.compile(r'Status \{ code: (\w+), message: "((?:[^"\\]|\\.)*)"')
 REASON_WIDTH = 160
 
 
-def short_reason(err: BaseException) -> str:
+def _short_reason(err: BaseException) -> str:
     """The useful words of a connection error, without the transport's stack of wrappers.
 
     Known causes get a plain phrase; otherwise the gRPC status and its message,

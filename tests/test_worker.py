@@ -14,7 +14,7 @@ from temporalio.client import Client
 from recipes import weather_agent
 from recipes.weather_agent import WeatherAgentWorkflow, get_weather
 from shared import Connection, CookbookError, history_table, running_workers, setup, start_worker, start_worker_process
-from shared.history import MODEL_ACTIVITIES
+from shared.pending_activities import MODEL_ACTIVITIES
 from shared.server import free_port, temporal_cli_path
 from tests import setup_options_worker
 from tests.kernels import kernel
