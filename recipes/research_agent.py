@@ -46,7 +46,9 @@ MODEL_PARAMS = ModelActivityParameters(
     start_to_close_timeout=timedelta(seconds=30),
     # The model Activity heartbeats on its own, so a crash during a model call is noticed in 2 s too.
     heartbeat_timeout=timedelta(seconds=2),
-    retry_policy=RetryPolicy(initial_interval=timedelta(milliseconds=200)),
+    # Five attempts, the first retry after 200 ms: a crash or a blip is retried at once, and a model
+    # server that is down fails the call in about 3 s instead of being retried forever.
+    retry_policy=RetryPolicy(initial_interval=timedelta(milliseconds=200), maximum_attempts=5),
 )
 """How model calls run as Activities in this module's workers."""
 

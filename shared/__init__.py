@@ -24,7 +24,7 @@ from shared.display import show_source
 from shared.errors import CookbookError
 from shared.history import HistoryTable, first_workflow_task_failure, history_table
 from shared.limits import execute_update_or_explain
-from shared.models import agents_plugin, select_model
+from shared.models import MODEL_RETRY_POLICY, agents_plugin, select_model
 from shared.payloads import count_in_payloads, decode_events, payload_bytes, payloads_in
 from shared.pending_activities import RunningActivity, running_activities, wait_for_activity
 from shared.replay import ReplayOutcome, history_workflow_type, load_history, replay, save_history
@@ -39,6 +39,7 @@ from shared.waiting import wait_until
 from shared.worker import running_workers, start_worker, start_worker_process
 
 __all__ = [
+    "MODEL_RETRY_POLICY",
     "ApprovalPanel",
     "ChatBox",
     "CodecServer",

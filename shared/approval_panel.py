@@ -110,6 +110,7 @@ class ApprovalPanel:
         self.result: str | None = None
         self.decision: str | None = None
         self.awaiting_decision = False
+        self._retrying = False
         self._decision_task: asyncio.Future[str] | None = None
         self._finished: asyncio.Future[str | None] = self._loop.create_future()
         self._finished.add_done_callback(lambda f: f.cancelled() or f.exception())  # never "never retrieved"
@@ -288,9 +289,11 @@ class ApprovalPanel:
         failing = [from_pending(p) for p in description.raw_description.pending_activities]
         failing = [a for a in failing if a.last_failure]
         if failing:
-            self._say(f"Retrying {failing[0].line()}", "warn")
-        elif self.message.startswith("Retrying "):
+            line = failing[0].line()
+            self._say(line[0].upper() + line[1:], "warn")
+        elif self._retrying:  # the retry succeeded: drop the line
             self._say("", "info")
+        self._retrying = bool(failing)
 
     async def _show_finished(self, status: WorkflowExecutionStatus) -> None:
         self.status = DONE
@@ -306,7 +309,10 @@ class ApprovalPanel:
             result = await asyncio.wait_for(self.handle.result(), ANSWER_TIMEOUT_S)
         except WorkflowFailureError as err:
             self.result = None
-            self.result_view.value = f"<b>The Workflow ended without a result:</b> {html.escape(str(err.cause or err))}"
+            reason: BaseException = err
+            while getattr(reason, "cause", None) is not None:  # "Activity task failed" wraps the real reason
+                reason = reason.cause  # type: ignore[attr-defined]
+            self.result_view.value = f"<b>The Workflow ended without a result:</b> {html.escape(str(reason))}"
         else:
             self.result = str(result)
             self.result_view.value = f"<b>Result:</b><br>{render_plan(self.result)}"

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 
 from agents.mcp import MCPServer
 from temporalio.client import Client, WorkflowHandle
@@ -98,10 +101,6 @@ async def setup(
     """
     route_temporal_logs_to_file()
     model = select_model()
-    if model.offline:
-        # No key, nowhere to export traces to: say so once here, not in a warning per run.
-        # (An env var, because the plugin installs its own trace provider in each worker.)
-        os.environ.setdefault("OPENAI_AGENTS_DISABLE_TRACING", "1")
     if tracing:
         start_tracing()  # before the plugin: it checks for the replay-safe tracer provider
     plugin = agents_plugin(model, model_params, mcp_servers=mcp_servers, tracing=tracing)
@@ -129,26 +128,59 @@ async def _connect(config: dict, plugin: object, identity: str, converter: DataC
     target = config["target_host"]
     try:
         return await asyncio.wait_for(
-            Client.connect(**config, plugins=[plugin], identity=identity, data_converter=converter),  # type: ignore[list-item]
+            Client.connect(
+                **config,
+                plugins=[plugin],  # type: ignore[list-item]
+                identity=identity,
+                data_converter=converter,
+                connect_timeout=timedelta(seconds=CONNECT_TIMEOUT_S),
+            ),
             CONNECT_TIMEOUT_S,
         )
     except (TimeoutError, RuntimeError, OSError) as err:
         reason = _short_reason(err)
-        raise CookbookError(
-            f"Cannot reach Temporal at {target} within {CONNECT_TIMEOUT_S:.0f} s ({reason}). "
-            "Check TEMPORAL_ADDRESS, or unset it to use the embedded dev server."
-        ) from None
+    # Raised here, outside the except block, the error keeps no reference to the failed connect. The
+    # abandoned connect sits in a reference cycle with its error; collecting it now, while Python runs,
+    # lets the Rust side close it, instead of panicking during interpreter exit.
+    gc.collect()
+    raise CookbookError(
+        f"Cannot reach Temporal at {target} within {CONNECT_TIMEOUT_S:.0f} s ({reason}). "
+        "Check TEMPORAL_ADDRESS, or unset it to use the embedded dev server."
+    )
+
+
+_KNOWN_REASONS = {  # keyed by the words of the error, lower case and without spaces
+    "connectionrefused": "connection refused",
+    "dnserror": "the host name does not resolve",
+    "certificate": "a TLS certificate problem",
+    "unauthenticated": "not authenticated: check TEMPORAL_API_KEY or the client certificate",
+    "permissiondenied": "permission denied",
+    "timeoutexpired": "no answer",
+}
+_STATUS = re.compile(r'Status \{ code: (\w+), message: "((?:[^"\\]|\\.)*)"')
+REASON_WIDTH = 160
 
 
 def _short_reason(err: BaseException) -> str:
-    """The useful words of a connection error, without the transport's stack of wrappers."""
-    text = str(err)
+    """The useful words of a connection error, without the transport's stack of wrappers.
+
+    Known causes get a plain phrase; otherwise the gRPC status and its message,
+    else the first line of the error, shortened at a word boundary.
+    """
     if isinstance(err, asyncio.TimeoutError):
         return "no answer"
-    for known in ("Connection refused", "dns error", "certificate", "Unauthenticated", "PermissionDenied"):
-        if known.lower() in text.lower():
-            return known.lower()
-    return text.splitlines()[0][:80] if text else type(err).__name__
+    text = str(err)
+    squeezed = text.lower().replace(" ", "")
+    for known, phrase in _KNOWN_REASONS.items():
+        if known in squeezed:
+            return phrase
+    status = _STATUS.search(text)
+    if status:
+        text = f"{status.group(2)} (gRPC status {status.group(1)})"
+    first = text.splitlines()[0] if text else type(err).__name__
+    if len(first) <= REASON_WIDTH:
+        return first
+    return first[: first.rfind(" ", 0, REASON_WIDTH)] + " …"
 
 
 def _external_ui_base(target: str) -> str | None:

@@ -9,17 +9,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from temporalio.api.common.v1 import Payload, Payloads
-from temporalio.api.enums.v1 import EventType, PendingActivityState
+from temporalio.api.enums.v1 import EventType
 from temporalio.api.failure.v1 import Failure
 from temporalio.api.history.v1 import HistoryEvent
-from temporalio.api.workflow.v1 import PendingActivityInfo
 from temporalio.client import WorkflowHandle
 from temporalio.converter import DataConverter
 
 from shared.payloads import decode_events
+from shared.pending_activities import MODEL_ACTIVITIES, RunningActivity, failure_text, running_activities
 from shared.waiting import wait_until
 
-MODEL_ACTIVITIES = {"invoke_model_activity", "invoke_model_activity_streaming"}
 MCP_ACTIVITY_PREFIX = "temporalio.mcp."
 """MCP operations run as Activities named ``temporalio.mcp.<server>.<operation>`` (``list-tools``, ``call-tool``)."""
 STREAM_TRAFFIC_PREFIX = "__temporal_workflow_stream"
@@ -28,8 +27,6 @@ RESULT_WIDTH = 60
 FAILURE_WIDTH = 120
 """A row that explains a failure may be longer: the cause is the point of it."""
 
-SIZE_LIMIT_MESSAGE = "Failure exceeds size limit."
-"""What the server puts in front of an Activity failure too large to keep (about 4 KB)."""
 _TOOL_ERROR_PREFIX = re.compile(r"^Error executing tool \w+: ")
 
 
@@ -65,19 +62,17 @@ class HistoryTable:
             for s in self.steps
         ]
 
-    def show_pending(self, pending: list[PendingActivityInfo]) -> None:
+    def show_pending(self, pending: list[RunningActivity]) -> None:
         """Fill the rows of unfinished Activities with their attempt, worker and last failure."""
         by_id = {step.activity_id: step for step in self.steps if step.activity_id}
-        for info in pending:
-            step = by_id.get(info.activity_id)
+        for activity in pending:
+            step = by_id.get(activity.activity_id)
             if step is None:
                 continue
-            step.attempt = info.attempt
-            step.worker = info.last_worker_identity or step.worker
-            started = info.state == PendingActivityState.PENDING_ACTIVITY_STATE_STARTED
-            step.result = "running" if started else "scheduled"
-            if info.HasField("last_failure") and info.last_failure.message:
-                last = f"attempt {info.attempt - 1} failed: {failure_text(info.last_failure)}"
+            step.attempt, step.worker = activity.attempt, activity.worker or step.worker
+            step.result = "running" if activity.started else "scheduled"
+            if activity.last_failure:
+                last = f"attempt {activity.attempt - 1} failed: {activity.last_failure}"
                 step.result = _short(f"{step.result}; {last}", FAILURE_WIDTH)
 
     def count(self, kind: str, name: str | None = None) -> int:
@@ -113,26 +108,8 @@ async def history_table(handle: WorkflowHandle) -> HistoryTable:
     converter = handle._client.data_converter
     table = steps_from_events(await decode_events(history.events, converter), converter)
     if any(step.activity_id for step in table.steps if step.result in PENDING_RESULTS):
-        description = await handle.describe()
-        table.show_pending(description.raw_description.pending_activities)
+        table.show_pending(await running_activities(handle, started=False))
     return table
-
-
-def failure_text(failure: Failure) -> str:
-    """A failure in one line: its own message and, if different, its root cause.
-
-    The server's "Failure exceeds size limit." wrapper is skipped, so the real
-    message shows even for a failure that was too large to keep whole.
-    """
-    while failure.message == SIZE_LIMIT_MESSAGE and failure.HasField("cause"):
-        failure = failure.cause
-    root = failure
-    while root.HasField("cause"):
-        root = root.cause
-    text = failure.message or failure.application_failure_info.type or "failed"
-    if root is not failure and root.message and root.message not in text:
-        text += f" ({root.message})"
-    return " ".join(text.split())
 
 
 @dataclass(frozen=True)

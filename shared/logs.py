@@ -1,10 +1,12 @@
-"""Keep Temporal's own logs out of notebook cells and in a file you can read.
+"""Keep Temporal's and the Agents SDK's own logs out of notebook cells and in a file you can read.
 
 The Rust core writes warnings straight to the process's stderr, which
 ipykernel shows in whatever cell is running, with timestamps and run ids that
 change every time. The Python SDK logs retries and failed Activities the same
-way. Both are useful when debugging and noise in a lesson, so the cookbook
-sends them to ``<tmp>/durable-agents-cookbook/temporal-<pid>.log``.
+way, and the Agents SDK logs a ``[non-fatal] Tracing ...`` warning for every
+trace upload that fails. All of it is useful when debugging and noise in a
+lesson, so the cookbook sends it to
+``<tmp>/durable-agents-cookbook/temporal-<pid>.log``.
 """
 
 from __future__ import annotations
@@ -29,9 +31,10 @@ def route_temporal_logs_to_file() -> Path:
     _log_file = STATE_DIR / f"temporal-{os.getpid()}.log"
     handler = logging.FileHandler(_log_file)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    sdk_logger = logging.getLogger("temporalio")
-    sdk_logger.addHandler(handler)
-    sdk_logger.propagate = False
+    for name in ("temporalio", "openai.agents"):
+        sdk_logger = logging.getLogger(name)
+        sdk_logger.addHandler(handler)
+        sdk_logger.propagate = False
     forwarding = LogForwardingConfig(logger=logging.getLogger("temporalio.core"))
     core_filter = TelemetryFilter(core_level="WARN", other_level="ERROR")
     logging_config = LoggingConfig(filter=core_filter, forwarding=forwarding)

@@ -11,12 +11,35 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from temporalio.api.enums.v1 import PendingActivityState
+from temporalio.api.failure.v1 import Failure
 from temporalio.api.workflow.v1 import PendingActivityInfo
 from temporalio.client import WorkflowHandle
 
 from shared.errors import CookbookError
-from shared.history import failure_text
 from shared.waiting import wait_until
+
+MODEL_ACTIVITIES = {"invoke_model_activity", "invoke_model_activity_streaming"}
+"""The Activity types the OpenAI Agents plugin runs model calls as."""
+
+SIZE_LIMIT_MESSAGE = "Failure exceeds size limit."
+"""What the server puts in front of an Activity failure too large to keep (about 4 KB)."""
+
+
+def failure_text(failure: Failure) -> str:
+    """A failure in one line: its own message and, if different, its root cause.
+
+    The server's "Failure exceeds size limit." wrapper is skipped, so the real
+    message shows even for a failure that was too large to keep whole.
+    """
+    while failure.message == SIZE_LIMIT_MESSAGE and failure.HasField("cause"):
+        failure = failure.cause
+    root = failure
+    while root.HasField("cause"):
+        root = root.cause
+    text = failure.message or failure.application_failure_info.type or "failed"
+    if root is not failure and root.message and root.message not in text:
+        text += f" ({root.message})"
+    return " ".join(text.split())
 
 
 @dataclass(frozen=True)
@@ -33,9 +56,10 @@ class RunningActivity:
 
     def line(self) -> str:
         """One readable line: which Activity, which attempt, and why the last one failed."""
-        state = "running" if self.started else "waiting to run"
+        what = "the model call" if self.name in MODEL_ACTIVITIES else self.name
+        state = "running" if self.started else "waiting to retry"
         failure = f"; attempt {self.attempt - 1} failed: {self.last_failure}" if self.last_failure else ""
-        return f"{self.name}: attempt {self.attempt}, {state}{failure}"
+        return f"{what}: attempt {self.attempt}, {state}{failure}"
 
 
 def from_pending(info: PendingActivityInfo) -> RunningActivity:

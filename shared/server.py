@@ -17,6 +17,7 @@ import asyncio
 import atexit
 import contextlib
 import ctypes
+import gc
 import json
 import os
 import shutil
@@ -27,6 +28,8 @@ import sys
 import sysconfig
 import tempfile
 import time
+import uuid
+from datetime import timedelta
 from pathlib import Path
 
 from temporalio.api.workflowservice.v1 import DescribeNamespaceRequest
@@ -38,6 +41,15 @@ STATE_DIR = Path(tempfile.gettempdir()) / "durable-agents-cookbook"
 """Where servers record their owner, so that the next start can reap orphans."""
 
 READY_TIMEOUT_S = 30.0
+"""How long a server that is alive may take to answer."""
+
+ATTEMPT_TIMEOUT_S = 1.0
+"""How long one readiness check may take: a port held by something that never answers costs one of these."""
+
+PORT_ATTEMPTS = 3
+"""How many sets of free ports a first start tries when another process takes one of them first."""
+
+PORT_IN_USE = "address already in use"
 
 TIMER_PRECISION = "100ms"
 """How late the dev server may fire a timer: timeouts, retry backoffs and Durable Timers.
@@ -140,21 +152,34 @@ def _is_temporal_process(pid: int) -> bool:
         return False
 
 
+class _PortTaken(Exception):
+    """The server could not listen on one of its ports: something else got there first."""
+
+
 class DevServer:
     """The embedded ``temporal server start-dev``: one per process, one address for its whole life.
 
     Restarting it (to show that workflows survive, or to switch to a database
     file) keeps the ports, so clients and workers already connected carry on.
+
+    The server is started with a Namespace of its own, ``marker``, that no other
+    server has: a server that answers for it is this one, not another kernel's
+    server that happens to listen on the same port.
     """
 
     def __init__(self, db_path: Path | None, ui_codec_endpoint: str | None = None) -> None:
-        self.port = free_port()
-        self.ui_port = free_port()
         self.db_path = db_path
         self.ui_codec_endpoint = ui_codec_endpoint
-        self.log_path = STATE_DIR / f"server-{self.port}.log"
+        self.marker = f"cookbook-{uuid.uuid4().hex[:12]}"
         self.process: subprocess.Popen[bytes] | None = None
+        self._address_in_use = False  # once clients know the address, a restart must keep it
+        self._choose_ports()
         atexit.register(self.stop)
+
+    def _choose_ports(self) -> None:
+        self.port = free_port()
+        self.ui_port = free_port()
+        self.log_path = STATE_DIR / f"server-{self.port}.log"
 
     @property
     def address(self) -> str:
@@ -172,12 +197,33 @@ class DevServer:
         return self.process is not None and self.process.poll() is None
 
     async def start(self) -> None:
-        """Launch the server process and wait until it answers."""
+        """Launch the server process and wait until it answers.
+
+        On a first start, a port that another process took in the meantime
+        means new ports and another try; on a restart the address must stay,
+        so a taken port is an error.
+        """
+        for attempt in range(1, PORT_ATTEMPTS + 1):
+            try:
+                await self._start_once()
+            except _PortTaken as taken:
+                if self._address_in_use or attempt == PORT_ATTEMPTS:
+                    raise CookbookError(
+                        f"The Temporal dev server cannot listen on {self.address}: {taken}. "
+                        "Another program holds the port; stop it, or restart the kernel to get new ports."
+                    ) from None
+                self._choose_ports()
+            else:
+                self._address_in_use = True
+                return
+
+    async def _start_once(self) -> None:
         STATE_DIR.mkdir(parents=True, exist_ok=True)
         args = [
             temporal_cli_path(), "server", "start-dev",
             "--ip", "127.0.0.1", "--port", str(self.port), "--ui-port", str(self.ui_port),
             "--http-port", str(free_port()), "--metrics-port", str(free_port()),
+            "--namespace", self.marker,
             "--log-level", "warn", "--log-format", "json",
             "--dynamic-config-value", f'history.timerProcessorMaxTimeShift="{TIMER_PRECISION}"',
         ]  # fmt: skip
@@ -227,26 +273,60 @@ class DevServer:
         return STATE_DIR / f"server-{self.process.pid}.json"
 
     async def _await_ready(self) -> None:
-        """Poll the frontend until it answers, failing fast if the process dies."""
+        """Poll until this server answers for its marker Namespace; fail at once if the process exits.
+
+        Each check is short, so a port held by a program that accepts
+        connections and never answers cannot stall the start-up.
+        """
         deadline = time.monotonic() + READY_TIMEOUT_S
-        while True:
-            if not self.running:
-                code = self.process.returncode if self.process else None
-                raise CookbookError(
-                    f"The Temporal dev server exited with code {code} during start-up. "
-                    f"Last lines of {self.log_path.name}:\n{self.log_tail()}"
-                )
-            try:
-                client = await Client.connect(self.address)
-                await client.workflow_service.describe_namespace(DescribeNamespaceRequest(namespace="default"))
-                return
-            except Exception:
+        try:
+            while not await self._answers():
+                if not self.running:
+                    self._raise_exit_cause()
                 if time.monotonic() > deadline:
                     raise CookbookError(
                         f"The Temporal dev server did not become ready within {READY_TIMEOUT_S:.0f} s. "
                         f"See {self.log_path}."
-                    ) from None
+                    )
                 await asyncio.sleep(0.05)
+        finally:
+            # Abandoned connection attempts sit in reference cycles with their errors; free them now,
+            # while Python runs, or the Rust side closes them during interpreter exit and panics.
+            gc.collect()
+
+    async def _answers(self) -> bool:
+        """One readiness check: whether this server (not just anything on the port) answers within a second."""
+        if not self.running:
+            return False
+        try:
+            client = await asyncio.wait_for(Client.connect(self.address), ATTEMPT_TIMEOUT_S)
+            request = DescribeNamespaceRequest(namespace=self.marker)
+            await client.workflow_service.describe_namespace(request, timeout=timedelta(seconds=ATTEMPT_TIMEOUT_S))
+        except Exception:  # not up yet, not answering, or not this server (no marker Namespace)
+            return False
+        return self.running
+
+    def _raise_exit_cause(self) -> None:
+        """The process exited during start-up: raise with the reason its log gives."""
+        code = self.process.returncode if self.process else None
+        cause = self.exit_cause()
+        if PORT_IN_USE in cause:
+            raise _PortTaken(cause)
+        raise CookbookError(
+            f"The Temporal dev server exited with code {code} during start-up: {cause} (log: {self.log_path.name})"
+        )
+
+    def exit_cause(self) -> str:
+        """The line of the log that says why the server stopped: its last error, else its last line."""
+        lines = [line.strip() for line in self.log_tail(40).splitlines() if line.strip()]
+        for line in reversed(lines):
+            if line.startswith("Error:"):
+                return line.removeprefix("Error:").strip()
+            with contextlib.suppress(ValueError, AttributeError):
+                record = json.loads(line)
+                if record.get("level") in ("error", "fatal"):
+                    return str(record.get("error") or record.get("msg"))
+        return lines[-1] if lines else "no output"
 
     def __repr__(self) -> str:
         state = "running" if self.running else "stopped"

@@ -26,7 +26,7 @@ from temporalio.api.enums.v1 import EventType
 from temporalio.api.history.v1 import HistoryEvent
 from temporalio.client import WorkflowHandle
 
-from shared.history import MODEL_ACTIVITIES
+from shared.pending_activities import MODEL_ACTIVITIES
 
 LOST_ROW = "earlier attempts"
 MIN_GAP_S = 0.5

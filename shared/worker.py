@@ -89,6 +89,15 @@ def load_worker_module(module: ModuleType | str) -> ModuleType:
     return module
 
 
+def worker_arguments(module: ModuleType) -> dict[str, Any]:
+    """The ``Worker`` keyword arguments for what a worker module lists: its Workflows, Activities and options."""
+    return {
+        "workflows": list(getattr(module, "WORKFLOWS", [])),
+        "activities": list(getattr(module, "ACTIVITIES", [])),
+        **getattr(module, "WORKER_OPTIONS", {}),
+    }
+
+
 def setup_options(module: ModuleType) -> dict[str, Any]:
     """The keyword arguments for ``shared.setup()`` a worker process of this module uses."""
     options: dict[str, Any] = {}
@@ -117,10 +126,10 @@ async def start_worker(
     running. Workflows keep the sandbox on.
     """
     if module is not None:
-        module = load_worker_module(module)
-        workflows = [*getattr(module, "WORKFLOWS", []), *workflows]
-        activities = [*getattr(module, "ACTIVITIES", []), *activities]
-        worker_options = {**getattr(module, "WORKER_OPTIONS", {}), **worker_options}
+        hosted = worker_arguments(load_worker_module(module))
+        workflows = [*hosted.pop("workflows"), *workflows]
+        activities = [*hosted.pop("activities"), *activities]
+        worker_options = {**hosted, **worker_options}
     previous = _in_kernel.pop(task_queue, None)
     if previous is not None:
         await previous.stop()

@@ -20,7 +20,7 @@ from temporalio.worker import Worker
 
 from shared.connection import setup
 from shared.errors import CookbookError
-from shared.worker import load_worker_module, setup_options
+from shared.worker import load_worker_module, setup_options, worker_arguments
 
 
 def load_module(name: str) -> ModuleType:
@@ -40,12 +40,7 @@ async def serve(module: ModuleType, task_queue: str, name: str) -> None:
     stop = asyncio.Event()
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
     worker = Worker(
-        connection.client,
-        task_queue=task_queue,
-        workflows=list(getattr(module, "WORKFLOWS", [])),
-        activities=list(getattr(module, "ACTIVITIES", [])),
-        identity=f"{name}@{os.getpid()}",
-        **dict(getattr(module, "WORKER_OPTIONS", {})),
+        connection.client, task_queue=task_queue, identity=f"{name}@{os.getpid()}", **worker_arguments(module)
     )
     async with worker:
         print("ready", flush=True)

@@ -8,7 +8,7 @@ import os
 import pytest
 
 import shared
-from shared.server import STATE_DIR, start_dev_server
+from shared.server import STATE_DIR, DevServer, start_dev_server
 
 
 async def test_worker_for_a_module_that_does_not_import_names_the_module(task_queue):
@@ -26,14 +26,22 @@ async def test_killing_a_worker_that_is_gone_is_a_no_op_with_a_message(task_queu
     assert not worker.alive
 
 
-async def test_restarting_on_a_corrupt_database_file_is_refused(tmp_path):
+async def test_restarting_on_a_corrupt_database_file_is_refused(tmp_path, monkeypatch):
     db = tmp_path / "temporal.db"
     await shared.setup(db_path=db, quiet=True)
-    try:
+    stop = DevServer.stop
+
+    def stop_then_corrupt(server: DevServer, timeout: float = 10.0) -> None:
+        # Corrupt the file while the server is down: a running server may write its pages back over it.
+        stop(server, timeout)
         db.write_bytes(b"this is not a database" * 100)
+
+    monkeypatch.setattr(DevServer, "stop", stop_then_corrupt)
+    try:
         with pytest.raises(shared.CookbookError, match="is not a SQLite database"):
             await shared.restart_dev_server()
     finally:
+        monkeypatch.undo()
         # Leave the session a running server, on a fresh database, at the same address.
         server = await start_dev_server(tmp_path / "fresh.db")
     assert server.running

@@ -22,7 +22,7 @@ from temporalio.client import WorkflowExecutionStatus
 import shared
 from recipes.research_agent import ResearchAgentWorkflow, ResearchRequest, read_outbox
 from shared import running_activities
-from shared.history import MODEL_ACTIVITIES
+from shared.pending_activities import MODEL_ACTIVITIES
 
 MODULE = "recipes.research_agent"
 SEED = 20261123

@@ -11,9 +11,12 @@ import uuid
 import pytest
 from temporalio.client import Client
 
+from recipes import weather_agent
 from recipes.weather_agent import WeatherAgentWorkflow, get_weather
 from shared import Connection, CookbookError, history_table, running_workers, setup, start_worker, start_worker_process
+from shared.pending_activities import MODEL_ACTIVITIES
 from shared.server import free_port, temporal_cli_path
+from tests import setup_options_worker
 from tests.kernels import kernel
 
 
@@ -47,6 +50,39 @@ async def test_stop_and_restart(conn: Connection, task_queue: str) -> None:
     restarted = await worker.restart()
     assert "Lima" in await pending
     await restarted.stop()
+
+
+async def test_start_worker_hosts_what_a_module_lists(conn: Connection, task_queue: str) -> None:
+    worker = await start_worker(conn.client, weather_agent, task_queue=task_queue)
+    assert "Lima" in await run_weather(conn.client, task_queue)
+    by_name = await start_worker(conn.client, "recipes.weather_agent", task_queue=task_queue, name="by-name")
+    assert not worker.running and by_name.identity.startswith("by-name@")
+    assert "Paris" in await run_weather(conn.client, task_queue, "weather in Paris")
+    await by_name.stop()
+
+
+async def test_a_module_that_hosts_nothing_is_refused(conn: Connection, task_queue: str) -> None:
+    with pytest.raises(CookbookError, match="'json' defines neither WORKFLOWS nor ACTIVITIES"):
+        await start_worker(conn.client, "json", task_queue=task_queue)
+    with pytest.raises(CookbookError, match="cannot import module 'recipes.no_such_module'"):
+        await start_worker(conn.client, "recipes.no_such_module", task_queue=task_queue)
+
+
+async def test_a_worker_process_sets_up_with_the_modules_setup_options(conn: Connection, task_queue: str) -> None:
+    process = await start_worker_process("tests.setup_options_worker", task_queue=task_queue, name="setup-options")
+    try:
+        handle = await conn.client.start_workflow(
+            WeatherAgentWorkflow.run, "weather in Oslo", id=f"so-{uuid.uuid4()}", task_queue=task_queue
+        )
+        assert "Oslo" in await handle.result()
+    finally:
+        await process.stop()
+    timeouts = {
+        event.activity_task_scheduled_event_attributes.start_to_close_timeout.ToTimedelta()
+        for event in (await handle.fetch_history()).events
+        if event.activity_task_scheduled_event_attributes.activity_type.name in MODEL_ACTIVITIES
+    }
+    assert timeouts == {setup_options_worker.MODEL_TIMEOUT}
 
 
 async def test_a_workflow_finishes_while_the_kernel_is_idle() -> None:
