@@ -32,7 +32,7 @@ from temporalio.openai_agents import ModelActivityParameters
 from temporalio.openai_agents.workflow import activity_as_tool
 
 with workflow.unsafe.imports_passed_through():
-    from agents import Agent, FunctionTool, Runner, function_tool
+    from agents import Agent, FunctionTool, ModelSettings, Runner, function_tool
 
 TASK_QUEUE = "research-agent"
 
@@ -186,6 +186,8 @@ class ResearchAgentWorkflow:
             name="Research Assistant",
             instructions="You research a topic. Use these tools in order: " + ", ".join(t.name for t in tools) + ".",
             tools=tools,
+            # Each tool builds on the one before, so one call per reply (real models honour this too).
+            model_settings=ModelSettings(parallel_tool_calls=False),
         )
         prompt = f"Research the history of {request.topic}."
         if request.fail_model_once:

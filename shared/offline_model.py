@@ -8,13 +8,19 @@ It is not clever, but it is honest about what it does. For each request it:
    instructions name it;
 3. fills in each tool's arguments from the message, following the tool's JSON
    schema ("weather in Lima and Tokyo" -> two calls, ``city="Lima"`` and
-   ``city="Tokyo"``), one call per turn, each with a unique call id;
-4. hands off to another agent when the message names it;
-5. answers from the tool results, as text labelled "(offline model)" or as
+   ``city="Tokyo"``), each with a unique call id;
+4. asks for every call it still needs in one reply, as a real model does with
+   parallel tool calls, or for one call per reply when the agent sets
+   ``ModelSettings(parallel_tool_calls=False)`` (which real models honour too);
+5. hands off to another agent when the message names it;
+6. answers from the tool results, as text labelled "(offline model)" or as
    JSON that fits the agent's output type.
 
+It streams too (``Runner.run_streamed``): the same reply, a word per event.
+
 Put ``[fail-once]`` in a prompt to make the first attempt of each model call
-fail with a transient error, so you can watch Temporal retry it. Put
+fail with a transient error, so you can watch Temporal retry it (a streamed
+call fails halfway, after half of its words). Put
 ``[slow-model]`` in it to make each model call take half a second, like a real
 model, so a crash can land in the middle of one.
 """
@@ -41,14 +47,30 @@ from agents import (
     TResponseInputItem,
     Usage,
 )
-from agents.items import TResponseStreamEvent
-from openai.types.responses import ResponseFunctionToolCall, ResponseOutputMessage, ResponseOutputText
+from agents.items import TResponseOutputItem, TResponseStreamEvent
+from openai.types.responses import (
+    Response,
+    ResponseCompletedEvent,
+    ResponseContentPartAddedEvent,
+    ResponseContentPartDoneEvent,
+    ResponseCreatedEvent,
+    ResponseFunctionCallArgumentsDoneEvent,
+    ResponseFunctionToolCall,
+    ResponseOutputItemAddedEvent,
+    ResponseOutputItemDoneEvent,
+    ResponseOutputMessage,
+    ResponseOutputText,
+    ResponseTextDeltaEvent,
+    ResponseTextDoneEvent,
+)
 from temporalio import activity
 
 LABEL = "(offline model)"
 FAIL_ONCE_MARKER = "[fail-once]"
 SLOW_MODEL_MARKER = "[slow-model]"
 SLOW_MODEL_SECONDS = 0.5
+STREAM_WORD_SECONDS = 0.05
+"""The pause between two streamed words: slow enough to watch, fast enough for tests."""
 
 _GENERIC_WORDS = {
     "get", "set", "fetch", "lookup", "look", "find", "check", "tool", "run", "do",
@@ -128,25 +150,33 @@ class OfflineModel(Model):
         tracing: ModelTracing,
         **kwargs: Any,
     ) -> ModelResponse:
-        """Decide the next step: a tool call, a handoff, or the final answer."""
+        """Decide the next step: tool calls, a handoff, or the final answer."""
         convo = Conversation.parse(input)
         instructions = system_instructions or ""
         _maybe_fail_once(convo.request, instructions)
-        if SLOW_MODEL_MARKER in convo.request or SLOW_MODEL_MARKER in instructions:
-            await asyncio.sleep(SLOW_MODEL_SECONDS)
-        for name, arguments in plan_tool_calls(convo.request, instructions, tools):
-            if not convo.has_called(name, arguments):
-                return _response(_tool_call(name, arguments, convo.total_calls))
-        handoff = pick_handoff(convo, handoffs)
-        if handoff is not None:
-            return _response(_tool_call(handoff.tool_name, {}, convo.total_calls))
-        if output_schema is not None and not output_schema.is_plain_text():
-            return _response(_message(json.dumps(structured_answer(output_schema, convo))))
-        return _response(_message(text_answer(convo, instructions)))
+        await _maybe_be_slow(convo.request, instructions)
+        output = decide(convo, instructions, model_settings, tools, output_schema, handoffs)
+        return ModelResponse(output=output, usage=Usage(), response_id=None)
 
-    def stream_response(self, *args: Any, **kwargs: Any) -> AsyncIterator[TResponseStreamEvent]:
-        """Streaming is not simulated; the cookbook's agents use ``Runner.run``."""
-        raise NotImplementedError("The offline model does not stream; use Runner.run, not Runner.run_streamed.")
+    async def stream_response(
+        self,
+        system_instructions: str | None,
+        input: str | list[TResponseInputItem],
+        model_settings: ModelSettings,
+        tools: list[Tool],
+        output_schema: AgentOutputSchemaBase | None,
+        handoffs: list[Handoff],
+        tracing: ModelTracing,
+        **kwargs: Any,
+    ) -> AsyncIterator[TResponseStreamEvent]:
+        """The same decision as ``get_response``, streamed as Responses API events, a word at a time."""
+        convo = Conversation.parse(input)
+        instructions = system_instructions or ""
+        await _maybe_be_slow(convo.request, instructions)
+        output = decide(convo, instructions, model_settings, tools, output_schema, handoffs)
+        fail_halfway = _should_fail_once(convo.request, instructions)
+        async for event in stream_events(output, fail_halfway=fail_halfway):
+            yield event
 
 
 class OfflineModelProvider(ModelProvider):
@@ -157,14 +187,99 @@ class OfflineModelProvider(ModelProvider):
         return OfflineModel()
 
 
+def decide(
+    convo: Conversation,
+    instructions: str,
+    model_settings: ModelSettings,
+    tools: list[Tool],
+    output_schema: AgentOutputSchemaBase | None,
+    handoffs: list[Handoff],
+) -> list[TResponseOutputItem]:
+    """The reply's output items: the tool calls still needed, else a handoff, else the answer."""
+    needed = [call for call in plan_tool_calls(convo.request, instructions, tools) if not convo.has_called(*call)]
+    if needed:
+        if model_settings.parallel_tool_calls is False:
+            needed = needed[:1]
+        return [_tool_call(name, arguments, convo.total_calls + i) for i, (name, arguments) in enumerate(needed)]
+    handoff = pick_handoff(convo, handoffs)
+    if handoff is not None:
+        return [_tool_call(handoff.tool_name, {}, convo.total_calls)]
+    if output_schema is not None and not output_schema.is_plain_text():
+        return [_message(json.dumps(structured_answer(output_schema, convo)))]
+    return [_message(text_answer(convo, instructions))]
+
+
+async def stream_events(
+    output: list[TResponseOutputItem], *, fail_halfway: bool
+) -> AsyncIterator[TResponseStreamEvent]:
+    """Stream the output items as the Responses API does: created, per item added/deltas/done, completed.
+
+    With ``fail_halfway`` the stream raises a transient error after half of the
+    reply's words, as a connection that drops mid-answer would.
+    """
+    events = _events_for(output)
+    deltas = [i for i, event in enumerate(events) if isinstance(event, ResponseTextDeltaEvent)]
+    fail_at = deltas[len(deltas) // 2] if fail_halfway and deltas else (1 if fail_halfway else None)
+    for index, event in enumerate(events):
+        if index == fail_at:
+            raise OfflineModelTransientError(
+                f"{LABEL} simulated stream failure halfway on attempt 1; Temporal will retry"
+            )
+        if isinstance(event, ResponseTextDeltaEvent):
+            await asyncio.sleep(STREAM_WORD_SECONDS)
+        yield event
+
+
+def _events_for(output: list[TResponseOutputItem]) -> list[TResponseStreamEvent]:
+    """Every stream event of a reply, numbered in order."""
+    events: list[Any] = []
+
+    def add(event_type: type, **fields: Any) -> None:
+        events.append(event_type(sequence_number=len(events), **fields))
+
+    add(ResponseCreatedEvent, type="response.created", response=_response_object([], "in_progress"))
+    for index, item in enumerate(output):
+        if isinstance(item, ResponseFunctionToolCall):
+            started = item.model_copy(update={"arguments": "", "status": "in_progress"})
+            add(ResponseOutputItemAddedEvent, type="response.output_item.added", item=started, output_index=index)
+            add(
+                ResponseFunctionCallArgumentsDoneEvent, type="response.function_call_arguments.done",
+                item_id=item.id, output_index=index, arguments=item.arguments, name=item.name,
+            )  # fmt: skip
+        else:
+            assert isinstance(item, ResponseOutputMessage)
+            text = item.content[0].text if isinstance(item.content[0], ResponseOutputText) else ""
+            started = item.model_copy(update={"content": [], "status": "in_progress"})
+            add(ResponseOutputItemAddedEvent, type="response.output_item.added", item=started, output_index=index)
+            part = ResponseOutputText(text="", annotations=[], type="output_text")
+            where = {"item_id": item.id, "output_index": index, "content_index": 0}
+            add(ResponseContentPartAddedEvent, type="response.content_part.added", part=part, **where)
+            for word in re.findall(r"\S+\s*", text):
+                add(ResponseTextDeltaEvent, type="response.output_text.delta", delta=word, logprobs=[], **where)
+            add(ResponseTextDoneEvent, type="response.output_text.done", text=text, logprobs=[], **where)
+            add(ResponseContentPartDoneEvent, type="response.content_part.done", part=item.content[0], **where)
+        add(ResponseOutputItemDoneEvent, type="response.output_item.done", item=item, output_index=index)
+    add(ResponseCompletedEvent, type="response.completed", response=_response_object(output, "completed"))
+    return events
+
+
+def _response_object(output: list[TResponseOutputItem], status: str) -> Response:
+    return Response(
+        id="resp_offline", created_at=0, model="offline", object="response", output=output,
+        parallel_tool_calls=True, tool_choice="auto", tools=[], status=status,  # type: ignore[arg-type]
+    )  # fmt: skip
+
+
 def plan_tool_calls(request: str, instructions: str, tools: Iterable[Tool]) -> list[tuple[str, dict[str, Any]]]:
-    """Every (tool name, arguments) pair the request needs, in the order the tools are listed."""
+    """Every distinct (tool name, arguments) pair the request needs, in the order the tools are listed."""
     plan: list[tuple[str, dict[str, Any]]] = []
     for tool in tools:
         schema = getattr(tool, "params_json_schema", None)
         if schema is None or not tool_is_needed(tool.name, request, instructions):
             continue
-        plan += [(tool.name, args) for args in arguments_for(schema, request)]
+        for args in arguments_for(schema, request):
+            if (tool.name, args) not in plan:
+                plan.append((tool.name, args))
     return plan
 
 
@@ -182,7 +297,7 @@ def arguments_for(schema: dict[str, Any], request: str) -> list[dict[str, Any]]:
     properties: dict[str, Any] = schema.get("properties", {})
     entities = named_entities(request) or [_fallback_phrase(request)]
     string_params = [n for n, p in properties.items() if p.get("type") == "string" and "enum" not in p]
-    per_entity = entities if string_params else entities[:1]
+    per_entity = entities if string_params and "input" not in properties else entities[:1]
     calls = []
     for entity in per_entity:
         args = {name: _value_for(name, prop, request, entity, entities) for name, prop in properties.items()}
@@ -270,6 +385,8 @@ def _value_for(name: str, prop: dict[str, Any], request: str, entity: str, entit
         return entities
     if kind == "object":
         return {}
+    if name == "input":  # an agent used as a tool (Agent.as_tool) gets the whole request
+        return request
     return explicit.group(1).strip() if explicit else entity
 
 
@@ -279,11 +396,20 @@ def _fallback_phrase(request: str) -> str:
     return matches[-1].strip() if matches else request.strip().rstrip("?.!")
 
 
+def _should_fail_once(request: str, instructions: str) -> bool:
+    """Whether this is attempt 1 of a model Activity whose prompt asks for ``[fail-once]``."""
+    asked = FAIL_ONCE_MARKER in request or FAIL_ONCE_MARKER in instructions
+    return asked and activity.in_activity() and activity.info().attempt == 1
+
+
 def _maybe_fail_once(request: str, instructions: str) -> None:
-    if FAIL_ONCE_MARKER not in request and FAIL_ONCE_MARKER not in instructions:
-        return
-    if activity.in_activity() and activity.info().attempt == 1:
+    if _should_fail_once(request, instructions):
         raise OfflineModelTransientError(f"{LABEL} simulated transient failure on attempt 1; Temporal will retry")
+
+
+async def _maybe_be_slow(request: str, instructions: str) -> None:
+    if SLOW_MODEL_MARKER in request or SLOW_MODEL_MARKER in instructions:
+        await asyncio.sleep(SLOW_MODEL_SECONDS)
 
 
 def _tool_call(name: str, arguments: dict[str, Any], index: int) -> ResponseFunctionToolCall:
@@ -303,10 +429,6 @@ def _message(text: str) -> ResponseOutputMessage:
         status="completed",
         type="message",
     )
-
-
-def _response(item: ResponseFunctionToolCall | ResponseOutputMessage) -> ModelResponse:
-    return ModelResponse(output=[item], usage=Usage(), response_id=None)
 
 
 def _text_of(content: Any) -> str:

@@ -5,10 +5,20 @@ from __future__ import annotations
 import json
 
 import pytest
-from agents import Agent, Runner, function_tool
+from agents import Agent, ModelSettings, Runner, function_tool
+from openai.types.responses import ResponseCompletedEvent, ResponseTextDeltaEvent
 from pydantic import BaseModel
 
-from shared.offline_model import LABEL, OfflineModel, arguments_for, named_entities, plan_tool_calls, tool_is_needed
+from shared.offline_model import (
+    LABEL,
+    OfflineModel,
+    OfflineModelTransientError,
+    arguments_for,
+    named_entities,
+    plan_tool_calls,
+    stream_events,
+    tool_is_needed,
+)
 
 
 @function_tool
@@ -21,6 +31,12 @@ def get_weather(city: str) -> str:
 def convert_currency(amount: float, currency: str) -> str:
     """Convert an amount of euros to another currency."""
     return f"{amount} EUR = {amount * 2} {currency}"
+
+
+@function_tool
+def carry_out_plan(plan: str) -> str:
+    """Carry out a plan."""
+    return "done"
 
 
 class Forecast(BaseModel):
@@ -50,6 +66,55 @@ async def test_the_prompt_decides_the_tool_arguments(prompt: str, cities: list[s
     assert result.final_output.startswith(LABEL)
     for city in cities:
         assert city in result.final_output
+
+
+def model_calls_with_tool_calls(result) -> list[int]:
+    """How many tool calls each model call asked for, in order."""
+    return [sum(1 for item in r.output if item.type == "function_call") for r in result.raw_responses]
+
+
+async def test_independent_tool_calls_come_in_one_reply_as_with_a_real_model() -> None:
+    result = await Runner.run(weather_agent(), "What's the weather in Lima, Paris and Tokyo?")
+    assert model_calls_with_tool_calls(result) == [3, 0]
+
+
+async def test_one_tool_call_per_reply_when_the_agent_turns_parallel_calls_off() -> None:
+    agent = weather_agent(model_settings=ModelSettings(parallel_tool_calls=False))
+    result = await Runner.run(agent, "What's the weather in Lima, Paris and Tokyo?")
+    assert model_calls_with_tool_calls(result) == [1, 1, 1, 0]
+
+
+async def test_an_agent_used_as_a_tool_gets_the_whole_request() -> None:
+    specialist = Agent(name="Billing", instructions="Answer billing questions.", model=OfflineModel())
+    tool = specialist.as_tool(tool_name="billing_specialist", tool_description="Answers billing questions.")
+    manager = Agent(name="Manager", instructions="Use your specialists.", tools=[tool], model=OfflineModel())
+    question = "A billing question: why was I charged twice in March?"
+    result = await Runner.run(manager, question)
+    calls = [item.raw_item for item in result.new_items if item.type == "tool_call_item"]
+    assert [json.loads(c.arguments) for c in calls] == [{"input": question}]
+
+
+async def test_streams_the_same_answer_a_word_at_a_time() -> None:
+    streamed = Runner.run_streamed(weather_agent(), "What's the weather in Lima and Tokyo?")
+    words = [
+        event.data.delta
+        async for event in streamed.stream_events()
+        if event.type == "raw_response_event" and isinstance(event.data, ResponseTextDeltaEvent)
+    ]
+    plain = await Runner.run(weather_agent(), "What's the weather in Lima and Tokyo?")
+    assert len(words) > 5 and "".join(words) == plain.final_output == streamed.final_output
+
+
+async def test_a_failing_stream_breaks_off_halfway_through_the_answer() -> None:
+    answer = (await Runner.run(weather_agent(), "Tell me a joke")).raw_responses[-1].output
+    seen: list[object] = []
+    with pytest.raises(OfflineModelTransientError):
+        async for event in stream_events(answer, fail_halfway=True):
+            seen.append(event)
+    deltas = [e for e in seen if isinstance(e, ResponseTextDeltaEvent)]
+    full = [e async for e in stream_events(answer, fail_halfway=False)]
+    assert 0 < len(deltas) < sum(isinstance(e, ResponseTextDeltaEvent) for e in full)
+    assert not any(isinstance(e, ResponseCompletedEvent) for e in seen)
 
 
 async def test_no_tool_when_the_request_does_not_need_one() -> None:
@@ -97,3 +162,8 @@ def test_tool_choice_follows_words_of_the_tool_name() -> None:
 
 def test_named_entities_split_lists() -> None:
     assert named_entities("flights from Lima to Tokyo and Osaka") == ["Lima", "Tokyo", "Osaka"]
+
+
+def test_the_same_call_is_planned_once() -> None:
+    request = "Plan: migrate Lima and Tokyo"
+    assert plan_tool_calls(request, "", [carry_out_plan]) == [("carry_out_plan", {"plan": "migrate Lima and Tokyo"})]
