@@ -7,8 +7,9 @@ import uuid
 from collections.abc import AsyncIterator
 
 import pytest
+from temporalio.testing import WorkflowEnvironment
 
-from shared import Connection, setup
+from shared import Connection, setup, test_server_path
 from shared.server import orphaned_servers
 
 # Tests never export Agents SDK traces: there is no network here, and a stub key must not reach OpenAI.
@@ -22,6 +23,14 @@ async def conn() -> AsyncIterator[Connection]:
     yield connection
     if connection.server is not None:
         connection.server.stop()
+
+
+@pytest.fixture(scope="module")
+async def time_env() -> AsyncIterator[WorkflowEnvironment]:
+    """Temporal's time-skipping test server (no plugin: each test adds the one it needs), one per module."""
+    env = await WorkflowEnvironment.start_time_skipping(test_server_existing_path=test_server_path())
+    yield env
+    await env.shutdown()
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

@@ -26,7 +26,6 @@ from recipes.approval_agent import (
     Decision,
     describe_seconds,
 )
-from recipes.solutions.ex03_approval import TwoPersonApprovalWorkflow, decide_command
 from recipes.tool_approval_agent import ToolApprovalWorkflow
 from shared import agents_plugin, history_table, start_worker
 from shared.server import temporal_cli_path
@@ -38,9 +37,7 @@ TASK = "Migrate the blog to Hugo"
 
 @pytest.fixture
 async def worker(conn, task_queue):
-    handle = await start_worker(
-        conn.client, task_queue=task_queue, workflows=[*WORKFLOWS, TwoPersonApprovalWorkflow], activities=ACTIVITIES
-    )
+    handle = await start_worker(conn.client, task_queue=task_queue, workflows=WORKFLOWS, activities=ACTIVITIES)
     yield handle
     await handle.stop()
 
@@ -66,14 +63,6 @@ async def wait_until(condition, timeout: float = 30.0, what: str = "condition") 
     while not condition():
         assert time.monotonic() < deadline, f"timed out waiting for {what}"
         await asyncio.sleep(0.05)
-
-
-async def run_cli(argv: list[str]) -> tuple[int, str]:
-    process = await asyncio.create_subprocess_exec(
-        *argv, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT
-    )
-    output, _ = await asyncio.wait_for(process.communicate(), 60)
-    return process.returncode, output.decode()
 
 
 async def refusal(handle: WorkflowHandle, decision: Decision) -> str:
@@ -263,43 +252,6 @@ async def test_panel_says_when_the_server_stops():
             await panel.close()
     finally:
         await env.shutdown()
-
-
-# --- the exercises' solutions ---------------------------------------------------------------------
-
-
-async def test_exercise_two_person_rule(conn, task_queue, worker):
-    handle = await conn.client.start_workflow(
-        TwoPersonApprovalWorkflow.run, TASK, id=f"two-{uuid.uuid4().hex[:8]}", task_queue=task_queue
-    )
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            first = await handle.execute_update(TwoPersonApprovalWorkflow.vote, Decision(True, reviewer="ana"))
-            break
-        except WorkflowUpdateFailedError as err:
-            assert "plan is not ready" in err.cause.message and time.monotonic() < deadline
-            await asyncio.sleep(0.05)
-    assert first == "Approved; 1 more approval needed."
-    with pytest.raises(WorkflowUpdateFailedError) as info:
-        await handle.execute_update(TwoPersonApprovalWorkflow.vote, Decision(True, reviewer="ana"))
-    assert info.value.cause.message == "ana already approved; a second reviewer must approve."
-    assert await handle.query(TwoPersonApprovalWorkflow.approvals) == ["ana"]
-    await handle.execute_update(TwoPersonApprovalWorkflow.vote, Decision(True, reviewer="bo"))
-    assert await handle.result() == "Approved by ana and bo"
-
-
-async def test_exercise_update_from_cli(conn, task_queue, worker):
-    handle = await start(conn, task_queue)
-    await wait_for_status(handle, WAITING)
-    address = conn.server.address
-    # asyncio's subprocess, not subprocess.run: a blocking call would stall the in-loop Worker.
-    code, output = await run_cli(decide_command(temporal_cli_path(), address, handle.id, False))
-    assert code != 0 and "A rejection needs a comment saying why." in output
-    code, output = await run_cli(decide_command(temporal_cli_path(), address, handle.id, True, "ok from the terminal"))
-    assert code == 0, output
-    assert "Approved: the Executor agent is carrying out the plan." in output
-    assert "Carried out" in await handle.result()
 
 
 # --- the Agents SDK's needs_approval route, in a Workflow ----------------------------------------

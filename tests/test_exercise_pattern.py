@@ -55,3 +55,13 @@ def test_solution_must_pass_and_starter_must_fail(tmp_path: Path, starter_body: 
 def test_learners_check_only_their_starter_and_expect_it_to_pass(tmp_path: Path) -> None:
     assert run_check(tmp_path, "return 42", learner=True).startswith("1 passed")
     assert run_check(tmp_path, "return 0", learner=True).startswith("1 failed")
+
+
+def test_every_solution_has_a_starter_with_todos_and_a_both_ways_check() -> None:
+    solutions = {p.stem for p in (ROOT / "recipes" / "solutions").glob("ex*.py")}
+    starters = {p.stem for p in (ROOT / "recipes" / "exercises").glob("ex*.py")}
+    assert solutions == starters, "every recipes/solutions/exNN_*.py needs a starter in recipes/exercises/, and back"
+    checks = "\n".join(p.read_text() for p in (ROOT / "tests").glob("test_exercises_*.py"))
+    for name in sorted(starters):
+        assert "TODO" in (ROOT / "recipes" / "exercises" / f"{name}.py").read_text(), f"{name}: mark what to edit"
+        assert f'"{name}"' in checks, f"{name}: no tests/test_exercises_*.py checks it with solution_and_starter"
