@@ -26,7 +26,7 @@ $(STAMP): requirements.txt pyproject.toml
 	@set -o pipefail; { $(BIN)/python -m pip install --upgrade pip && \
 		$(BIN)/python -m pip install --progress-bar off -r requirements.txt -e . ; } > $(VENV)/pip.log 2>&1 & pip=$$!; \
 	  while kill -0 $$pip 2>/dev/null; do sleep 2; printf '.'; done; \
-	  if wait $$pip; then echo " done ($$(grep -c '^Collecting' $(VENV)/pip.log) packages; log: $(VENV)/pip.log)"; \
+	  if wait $$pip; then echo " done (pip's log: $(VENV)/pip.log)"; \
 	  else echo " failed. The end of $(VENV)/pip.log:"; tail -n 15 $(VENV)/pip.log; exit 1; fi
 	@touch $(STAMP)
 
