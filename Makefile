@@ -18,7 +18,7 @@ LINTED := shared recipes tests notebooks examples tools
 
 install: $(STAMP)
 
-# pip's own log goes to .venv/pip.log; the terminal gets one dot per package, so a minute is never silent.
+# pip's own log goes to .venv/pip.log; the terminal gets a dot every 2 s, so a minute is never silent.
 $(STAMP): requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; this is " + sys.version.split()[0] + ". Run: make PYTHON=python3.12 ...")'
 	@echo "Creating $(VENV) with $$($(PYTHON) --version) and installing the pinned requirements (about a minute the first time)."

@@ -138,7 +138,7 @@ class ApprovalWorkflow:
 
     @workflow.signal
     def approve(self, approved: bool) -> None:
-        """The seed's Signal: record the decision. A second one is ignored, and the sender never knows."""
+        """The seed's Signal: record the decision. While the run is open a later one is ignored, silently."""
         if self.approved is None:
             self.approved, self.reviewer = approved, "signal"
 

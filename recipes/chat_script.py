@@ -48,17 +48,12 @@ async def run_sample_chat(
 
 async def record(path: Path) -> None:
     """Record the sample chat in the time-skipping server and save its Event History as JSON."""
-    import os
-
-    from temporalio.testing import WorkflowEnvironment
     from temporalio.worker import Worker
 
     from recipes.chat_agent import ACTIVITIES, WORKFLOWS
-    from shared import agents_plugin, test_server_path
-    from shared.replay import save_history
+    from shared import agents_plugin, save_history, start_time_skipping
 
-    os.environ.setdefault("OPENAI_AGENTS_DISABLE_TRACING", "1")
-    async with await WorkflowEnvironment.start_time_skipping(test_server_existing_path=test_server_path()) as env:
+    async with await start_time_skipping(plugins=[]) as env:
         address = env.client.service_client.config.target_host
         client = await Client.connect(address, plugins=[agents_plugin()], identity="fixture-recorder")
         async with Worker(client, task_queue="chat-fixture", workflows=WORKFLOWS, activities=ACTIVITIES):

@@ -12,8 +12,8 @@ import time
 
 from temporalio.client import Client, WorkflowHandle
 
-import shared
 from recipes.research_agent import ResearchAgentWorkflow, ResearchRequest
+from shared import start_worker_process, wait_for_activity
 
 MODULE = "recipes.research_agent"
 
@@ -26,13 +26,13 @@ async def crash_during(
     Returns the Workflow handle (already completed) and the seconds from the
     kill until Temporal noticed and scheduled the tool's next attempt.
     """
-    first = await shared.start_worker_process(MODULE, task_queue=task_queue, name="drill-worker-1")
+    first = await start_worker_process(MODULE, task_queue=task_queue, name="drill-worker-1")
     handle = await client.start_workflow(ResearchAgentWorkflow.run, request, id=workflow_id, task_queue=task_queue)
-    await shared.wait_for_activity(handle, tool)
+    await wait_for_activity(handle, tool)
     await first.kill()
     killed_at = time.monotonic()
-    second = asyncio.create_task(shared.start_worker_process(MODULE, task_queue=task_queue, name="drill-worker-2"))
-    await shared.wait_for_activity(handle, tool, min_attempt=2, started=False)
+    second = asyncio.create_task(start_worker_process(MODULE, task_queue=task_queue, name="drill-worker-2"))
+    await wait_for_activity(handle, tool, min_attempt=2, started=False)
     noticed_after = time.monotonic() - killed_at
     try:
         await handle.result()

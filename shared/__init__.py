@@ -1,47 +1,67 @@
-"""Helpers the notebooks import: the embedded server, workers, model choice and history views.
+"""Helpers the notebooks import: the embedded server, workers, model choice, history views and widgets.
 
 Every notebook starts with ``conn = await setup()``; the rest is plain Temporal.
+
+Two rules keep this package simple:
+
+* Notebooks import from here, ``from shared import setup, history_table, ...``,
+  never from a submodule: the names below are the public API, and the
+  submodules may move. Anything not listed is an internal of its submodule.
+* ``shared`` never imports ``recipes``. Recipes (Workflows, Activities and the
+  drivers that run them) build on ``shared``, not the other way round; a helper
+  that needs a Workflow's Update or Query takes it as a parameter, as
+  ``ApprovalPanel`` does.
 """
 
-from shared.connection import Connection, WebUILink, setup
-from shared.crash import RunningActivity, running_activities, wait_for_activity
+from shared.approval_panel import ApprovalPanel
+from shared.chat import ChatBox, chat_box, format_transcript, read_transcript, say
+from shared.connection import Connection, setup
 from shared.display import show_source
 from shared.errors import CookbookError
-from shared.history import HistoryTable, Step, first_workflow_task_failure, history_table
-from shared.models import ModelChoice, agents_plugin, select_model
-from shared.server import DevServer, current_server, restart_dev_server, start_dev_server
-from shared.time_skipping import start_time_skipping, test_server_path
-from shared.timeline import Timeline, TimelinePicture, timeline
-from shared.worker import BackgroundWorker, WorkerProcess, running_workers, start_worker, start_worker_process
+from shared.history import HistoryTable, first_workflow_task_failure, history_table
+from shared.models import agents_plugin, select_model
+from shared.pending_activities import RunningActivity, running_activities, wait_for_activity
+from shared.replay import ReplayOutcome, history_workflow_type, load_history, replay, save_history
+from shared.run_chain import RunChain, run_chain
+from shared.server import current_server, restart_dev_server, temporal_cli_path
+from shared.time_skipping import start_time_skipping
+from shared.timeline import timeline
+from shared.waiting import wait_until
+from shared.worker import running_workers, start_worker, start_worker_process
 
 __all__ = [
-    "BackgroundWorker",
+    "ApprovalPanel",
+    "ChatBox",
     "Connection",
     "CookbookError",
-    "DevServer",
     "HistoryTable",
-    "ModelChoice",
+    "ReplayOutcome",
+    "RunChain",
     "RunningActivity",
-    "Step",
-    "Timeline",
-    "TimelinePicture",
-    "WebUILink",
-    "WorkerProcess",
     "agents_plugin",
+    "chat_box",
     "current_server",
     "first_workflow_task_failure",
+    "format_transcript",
     "history_table",
+    "history_workflow_type",
+    "load_history",
+    "read_transcript",
+    "replay",
     "restart_dev_server",
+    "run_chain",
     "running_activities",
     "running_workers",
+    "save_history",
+    "say",
     "select_model",
     "setup",
     "show_source",
-    "start_dev_server",
     "start_time_skipping",
     "start_worker",
     "start_worker_process",
-    "test_server_path",
+    "temporal_cli_path",
     "timeline",
     "wait_for_activity",
+    "wait_until",
 ]

@@ -2,23 +2,28 @@
 
 from __future__ import annotations
 
-import asyncio
 import html
 import json
-import time
 from dataclasses import dataclass
 from typing import Any
 
 from temporalio.api.common.v1 import Payload, Payloads
-from temporalio.api.enums.v1 import EventType
+from temporalio.api.enums.v1 import EventType, PendingActivityState
+from temporalio.api.failure.v1 import Failure
 from temporalio.api.history.v1 import HistoryEvent
+from temporalio.api.workflow.v1 import PendingActivityInfo
 from temporalio.client import WorkflowHandle
 from temporalio.converter import DataConverter
 
-from shared.errors import CookbookError
+from shared.waiting import wait_until
 
 MODEL_ACTIVITIES = {"invoke_model_activity", "invoke_model_activity_streaming"}
 RESULT_WIDTH = 60
+FAILURE_WIDTH = 120
+"""A row that explains a failure may be longer: the cause is the point of it."""
+
+SIZE_LIMIT_MESSAGE = "Failure exceeds size limit."
+"""What the server puts in front of an Activity failure too large to keep (about 4 KB)."""
 
 
 @dataclass
@@ -31,6 +36,11 @@ class Step:
     attempt: int | None
     worker: str
     result: str
+    activity_id: str = ""
+    """For an Activity row: its id, which links the row to ``describe()``'s pending Activities."""
+
+
+PENDING_RESULTS = ("scheduled", "running")
 
 
 @dataclass
@@ -47,6 +57,21 @@ class HistoryTable:
             (str(s.step), s.kind, s.name, "" if s.attempt is None else str(s.attempt), s.worker, s.result)
             for s in self.steps
         ]
+
+    def show_pending(self, pending: list[PendingActivityInfo]) -> None:
+        """Fill the rows of unfinished Activities with their attempt, worker and last failure."""
+        by_id = {step.activity_id: step for step in self.steps if step.activity_id}
+        for info in pending:
+            step = by_id.get(info.activity_id)
+            if step is None:
+                continue
+            step.attempt = info.attempt
+            step.worker = info.last_worker_identity or step.worker
+            started = info.state == PendingActivityState.PENDING_ACTIVITY_STATE_STARTED
+            step.result = "running" if started else "scheduled"
+            if info.HasField("last_failure") and info.last_failure.message:
+                last = f"attempt {info.attempt - 1} failed: {failure_text(info.last_failure)}"
+                step.result = _short(f"{step.result}; {last}", FAILURE_WIDTH)
 
     def count(self, kind: str, name: str | None = None) -> int:
         """How many steps have this kind (and name)."""
@@ -69,11 +94,37 @@ class HistoryTable:
 
 
 async def history_table(handle: WorkflowHandle) -> HistoryTable:
-    """Read the Workflow's Event History and list its model calls, tool calls, Signals, Updates and Timers."""
+    """Read the Workflow's Event History and list its model calls, tool calls, Signals, Updates and Timers.
+
+    An Activity that has not finished shows its current attempt and, if an
+    earlier attempt failed, why: the Event History records retries only when
+    the Activity closes, so those come from ``describe()``.
+    """
     history = await handle.fetch_history()
     # The handle's own client decodes the payloads, with the converter the plugin set
     # (WorkflowHandle has no public accessor for it).
-    return steps_from_events(history.events, handle._client.data_converter)
+    table = steps_from_events(history.events, handle._client.data_converter)
+    if any(step.activity_id for step in table.steps if step.result in PENDING_RESULTS):
+        description = await handle.describe()
+        table.show_pending(description.raw_description.pending_activities)
+    return table
+
+
+def failure_text(failure: Failure) -> str:
+    """A failure in one line: its own message and, if different, its root cause.
+
+    The server's "Failure exceeds size limit." wrapper is skipped, so the real
+    message shows even for a failure that was too large to keep whole.
+    """
+    while failure.message == SIZE_LIMIT_MESSAGE and failure.HasField("cause"):
+        failure = failure.cause
+    root = failure
+    while root.HasField("cause"):
+        root = root.cause
+    text = failure.message or failure.application_failure_info.type or "failed"
+    if root is not failure and root.message and root.message not in text:
+        text += f" ({root.message})"
+    return " ".join(text.split())
 
 
 @dataclass(frozen=True)
@@ -91,14 +142,15 @@ async def first_workflow_task_failure(handle: WorkflowHandle, timeout: float = 1
     the code is fixed, so from outside such a run just looks stuck. The Event
     History says why.
     """
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+
+    async def failed_task() -> WorkflowTaskFailure | None:
         async for event in handle.fetch_history_events():
             if event.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED:
                 failure = event.workflow_task_failed_event_attributes.failure
                 return WorkflowTaskFailure(failure.application_failure_info.type, failure.message)
-        await asyncio.sleep(0.1)
-    raise CookbookError(f"Workflow {handle.id} had no failed Workflow Task within {timeout:.0f} s.")
+        return None
+
+    return await wait_until(failed_task, timeout, f"a failed Workflow Task in Workflow {handle.id}", interval=0.1)
 
 
 def steps_from_events(events: list[HistoryEvent], converter: DataConverter) -> HistoryTable:
@@ -107,8 +159,8 @@ def steps_from_events(events: list[HistoryEvent], converter: DataConverter) -> H
     by_event_id: dict[int, Step] = {}
     by_update_id: dict[str, Step] = {}
 
-    def add(event_id: int, kind: str, name: str, worker: str = "", result: str = "") -> Step:
-        step = Step(len(steps) + 1, kind, name, None, worker, result)
+    def add(event_id: int, kind: str, name: str, worker: str = "", result: str = "", activity_id: str = "") -> Step:
+        step = Step(len(steps) + 1, kind, name, None, worker, result, activity_id)
         steps.append(step)
         by_event_id[event_id] = step
         return step
@@ -116,12 +168,13 @@ def steps_from_events(events: list[HistoryEvent], converter: DataConverter) -> H
     for event in events:
         et = event.event_type
         if et == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
-            activity_type = event.activity_task_scheduled_event_attributes.activity_type.name
+            scheduled = event.activity_task_scheduled_event_attributes
+            activity_type, activity_id = scheduled.activity_type.name, scheduled.activity_id
             if activity_type in MODEL_ACTIVITIES:
                 summary = _decode(event.user_metadata.summary, converter) if event.HasField("user_metadata") else None
-                add(event.event_id, "model call", str(summary or "model"), result="running")
+                add(event.event_id, "model call", str(summary or "model"), result="running", activity_id=activity_id)
             else:
-                add(event.event_id, "tool", activity_type, result="running")
+                add(event.event_id, "tool", activity_type, result="running", activity_id=activity_id)
         elif et == EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED:
             attrs = event.activity_task_started_event_attributes
             step = by_event_id[attrs.scheduled_event_id]
@@ -133,10 +186,10 @@ def steps_from_events(events: list[HistoryEvent], converter: DataConverter) -> H
             step.result = _summarise_model(value) if step.kind == "model call" else _short(value)
         elif et == EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED:
             attrs = event.activity_task_failed_event_attributes
-            by_event_id[attrs.scheduled_event_id].result = _short(f"failed: {attrs.failure.message}")
+            by_event_id[attrs.scheduled_event_id].result = _failed("failed", attrs.failure)
         elif et == EventType.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT:
             attrs = event.activity_task_timed_out_event_attributes
-            by_event_id[attrs.scheduled_event_id].result = _short(f"timed out: {attrs.failure.message}")
+            by_event_id[attrs.scheduled_event_id].result = _failed("timed out", attrs.failure)
         elif et == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED:
             attrs = event.workflow_execution_signaled_event_attributes
             signal_input = _short(_decode_all(attrs.input, converter))
@@ -201,6 +254,10 @@ def _duration(seconds: float) -> str:
     return f"sleep {seconds:g} s"
 
 
-def _short(value: Any) -> str:
+def _failed(how: str, failure: Failure) -> str:
+    return _short(f"{how}: {failure_text(failure)}", FAILURE_WIDTH)
+
+
+def _short(value: Any, width: int = RESULT_WIDTH) -> str:
     text = " ".join(str(value).split())
-    return text if len(text) <= RESULT_WIDTH else text[: RESULT_WIDTH - 1] + "…"
+    return text if len(text) <= width else text[: width - 1] + "…"

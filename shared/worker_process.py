@@ -1,7 +1,8 @@
 """Entry point of a worker process: ``python -m shared.worker_process MODULE --task-queue Q``.
 
-The module names what to host in ``WORKFLOWS`` and ``ACTIVITIES`` (and may add
-extra ``Worker`` keyword arguments in a ``WORKER_OPTIONS`` dict). The process
+The module names what to host in ``WORKFLOWS`` and ``ACTIVITIES``, and may add
+extra ``Worker`` keyword arguments in ``WORKER_OPTIONS`` and ``shared.setup()``
+keyword arguments in ``SETUP_OPTIONS`` (see ``shared.worker``). The process
 prints ``ready`` once polling, so the notebook can await it instead of sleeping,
 and shuts down gracefully on SIGTERM. SIGKILL is the crash notebook 02 studies.
 """
@@ -10,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import importlib
 import os
 import signal
 import sys
@@ -19,22 +19,21 @@ from types import ModuleType
 from temporalio.worker import Worker
 
 from shared.connection import setup
+from shared.errors import CookbookError
+from shared.worker import load_worker_module, setup_options
 
 
 def load_module(name: str) -> ModuleType:
     """Import the module, exiting with one clear line if it does not import or lists nothing."""
     try:
-        module = importlib.import_module(name)
-    except Exception as err:  # any import failure is the learner's to fix
-        sys.exit(f"cannot import module {name!r}: {type(err).__name__}: {err}")
-    if not getattr(module, "WORKFLOWS", None) and not getattr(module, "ACTIVITIES", None):
-        sys.exit(f"module {name!r} defines neither WORKFLOWS nor ACTIVITIES, so there is nothing to host")
-    return module
+        return load_worker_module(name)
+    except CookbookError as err:
+        sys.exit(str(err))
 
 
 async def serve(module: ModuleType, task_queue: str, name: str) -> None:
     """Run the worker until SIGTERM."""
-    connection = await setup(model_params=getattr(module, "MODEL_PARAMS", None), quiet=True)
+    connection = await setup(**setup_options(module), quiet=True)
     stop = asyncio.Event()
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
     worker = Worker(

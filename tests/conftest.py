@@ -1,4 +1,4 @@
-"""Fixtures shared by the test modules: one embedded dev server per test session."""
+"""Fixtures shared by the test modules: one embedded dev server per session, one time-skipping server per module."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 import pytest
 from temporalio.testing import WorkflowEnvironment
 
-from shared import Connection, setup, test_server_path
+from shared import Connection, setup, start_time_skipping
 from shared.server import orphaned_servers
 
 # Tests never export Agents SDK traces: there is no network here, and a stub key must not reach OpenAI.
@@ -27,8 +27,11 @@ async def conn() -> AsyncIterator[Connection]:
 
 @pytest.fixture(scope="module")
 async def time_env() -> AsyncIterator[WorkflowEnvironment]:
-    """Temporal's time-skipping test server (no plugin: each test adds the one it needs), one per module."""
-    env = await WorkflowEnvironment.start_time_skipping(test_server_existing_path=test_server_path())
+    """Temporal's time-skipping test server, with a bare client: each test adds the Agents plugin it needs.
+
+    ``agents_plugin()`` for the offline model, or ``AgentEnvironment(...).applied_on_client`` for a scripted one.
+    """
+    env = await start_time_skipping(plugins=[])
     yield env
     await env.shutdown()
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import timedelta
 
 import pytest
@@ -14,7 +15,7 @@ from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from recipes import tool_approval_agent
+from recipes import approval_agent, tool_approval_agent
 from recipes.approval_agent import (
     ACTIVITIES,
     DONE,
@@ -27,19 +28,51 @@ from recipes.approval_agent import (
     describe_seconds,
 )
 from recipes.tool_approval_agent import ToolApprovalWorkflow
-from shared import agents_plugin, history_table, start_worker
-from shared.server import temporal_cli_path
-from shared.time_skipping import start_time_skipping, test_server_path
-from shared.widgets import ApprovalPanel, render_plan
+from shared import (
+    ApprovalPanel,
+    agents_plugin,
+    history_table,
+    running_workers,
+    start_time_skipping,
+    start_worker,
+    temporal_cli_path,
+    wait_until,
+)
+from shared.approval_panel import render_plan
+from shared.time_skipping import test_server_path
 
 TASK = "Migrate the blog to Hugo"
 
 
 @pytest.fixture
 async def worker(conn, task_queue):
-    handle = await start_worker(conn.client, task_queue=task_queue, workflows=WORKFLOWS, activities=ACTIVITIES)
+    handle = await start_worker(conn.client, approval_agent, task_queue=task_queue)
     yield handle
-    await handle.stop()
+    for running in running_workers():  # the fixture's worker, or the one a test put in its place
+        if running.task_queue == task_queue:
+            await running.stop()
+
+
+@asynccontextmanager
+async def activities_running(client, task_queue: str, activities) -> AsyncIterator[None]:
+    """Run the queue's Activities (model calls and tools) only inside this block.
+
+    Outside it, a workflow-only Worker still answers Signals, Updates and
+    Queries, but the run cannot take its next step: so a test can send
+    something after a decision and know that the Workflow is still open.
+    """
+    async with Worker(client, task_queue=task_queue, activities=activities):
+        yield
+
+
+async def workflows_only(conn, task_queue: str, module) -> None:
+    """Host the module's Workflows on this queue with no Activities (see ``activities_running``)."""
+    await start_worker(conn.client, module, task_queue=task_queue, no_remote_activities=True)
+
+
+def panel_for(handle: WorkflowHandle) -> ApprovalPanel:
+    """The approval panel, wired to ApprovalWorkflow's Update and Query."""
+    return ApprovalPanel(handle, decide=ApprovalWorkflow.decide, state=ApprovalWorkflow.state, decision=Decision)
 
 
 async def start(conn, task_queue, request: ApprovalRequest | None = None) -> WorkflowHandle:
@@ -52,17 +85,10 @@ async def start(conn, task_queue, request: ApprovalRequest | None = None) -> Wor
 
 
 async def wait_for_status(handle: WorkflowHandle, status: str, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while (current := await handle.query(ApprovalWorkflow.status)) != status:
-        assert time.monotonic() < deadline, f"status stayed {current!r}, expected {status!r}"
-        await asyncio.sleep(0.05)
+    async def reached() -> bool:
+        return await handle.query(ApprovalWorkflow.status) == status
 
-
-async def wait_until(condition, timeout: float = 30.0, what: str = "condition") -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        await asyncio.sleep(0.05)
+    await wait_until(reached, timeout, f"status {status!r}")
 
 
 async def refusal(handle: WorkflowHandle, decision: Decision) -> str:
@@ -85,18 +111,25 @@ async def test_signal_approves_and_executor_runs_after_it(conn, task_queue, work
     assert await handle.query(ApprovalWorkflow.status) == DONE
 
 
-async def test_signal_rejects_and_a_second_signal_is_ignored(conn, task_queue, worker):
+async def test_signal_rejects_and_a_second_signal_is_ignored_while_the_run_is_open(conn, task_queue, worker):
     handle = await start(conn, task_queue)
     await wait_for_status(handle, WAITING)
+    # A rejection ends the run at once, so a second Signal sent after it races the run's end. With the
+    # Worker stopped the run cannot end: both Signals land in the Event History of an open run.
+    await worker.stop()
     await handle.signal(ApprovalWorkflow.approve, False)
     await handle.signal(ApprovalWorkflow.approve, True)
+    await worker.restart()
     assert await handle.result() == "Rejected"
-    assert (await history_table(handle)).count("tool") == 0
+    table = await history_table(handle)
+    assert [s.result for s in table.steps if s.kind == "signal"] == ["False", "True"]
+    assert table.count("tool") == 0
 
 
 async def test_update_returns_outcome_and_validator_refuses_with_reasons(conn, task_queue, worker):
     handle = await start(conn, task_queue)
     await wait_for_status(handle, WAITING)
+    await workflows_only(conn, task_queue, approval_agent)  # after the approval, the run stays open until we say
     assert await refusal(handle, Decision(False)) == "A rejection needs a comment saying why."
     assert "only whitespace" in await refusal(handle, Decision(True, "   "))
     too_long = "x" * (MAX_COMMENT + 1)
@@ -108,7 +141,8 @@ async def test_update_returns_outcome_and_validator_refuses_with_reasons(conn, t
     assert await refusal(handle, Decision(False, "changed my mind", "bo")) == (
         "Already decided: approved by ana. Only the first decision counts."
     )
-    assert "Carried out" in await handle.result()
+    async with activities_running(conn.client, task_queue, ACTIVITIES):
+        assert "Carried out" in await handle.result()
     with pytest.raises(RPCError, match="already completed"):
         await handle.execute_update(ApprovalWorkflow.decide, Decision(True))
     # Refused Updates leave no trace in the Event History; the accepted one does.
@@ -171,7 +205,7 @@ def test_helpers():
 
 async def test_panel_button_approves_and_double_click_sends_one_decision(conn, task_queue, worker):
     handle = await start(conn, task_queue)
-    panel = ApprovalPanel(handle)
+    panel = panel_for(handle)
     await wait_until(lambda: not panel.approve_button.disabled, what="buttons enabled")
     assert "<li>" in panel.plan_view.value and panel.status == WAITING
     panel.approve_button.click()
@@ -189,7 +223,7 @@ async def test_panel_button_approves_and_double_click_sends_one_decision(conn, t
 
 async def test_panel_refusal_keeps_buttons_then_reject_with_comment(conn, task_queue, worker):
     handle = await start(conn, task_queue)
-    panel = ApprovalPanel(handle)
+    panel = panel_for(handle)
     await wait_until(lambda: not panel.reject_button.disabled, what="buttons enabled")
     assert await panel.reject("") == "Refused: A rejection needs a comment saying why."
     await wait_until(lambda: not panel.reject_button.disabled, what="buttons enabled again")
@@ -205,7 +239,7 @@ async def test_panel_on_finished_workflow_says_so(conn, task_queue, worker):
     await wait_for_status(handle, WAITING)
     await handle.signal(ApprovalWorkflow.approve, True)
     await handle.result()
-    panel = ApprovalPanel(handle)
+    panel = panel_for(handle)
     assert await panel.approve("late") == "This Workflow has already finished. No decision was sent."
     await panel.wait_result()
     assert panel.approve_button.disabled and panel.status == DONE
@@ -214,7 +248,7 @@ async def test_panel_on_finished_workflow_says_so(conn, task_queue, worker):
 
 
 async def test_panel_on_unknown_workflow_says_so(conn):
-    panel = ApprovalPanel(conn.client.get_workflow_handle("no-such-approval"))
+    panel = panel_for(conn.client.get_workflow_handle("no-such-approval"))
     assert await panel.wait_result(timeout=15) is None
     assert panel.message == "No Workflow with id 'no-such-approval' on this server."
     assert await panel.approve() == "No Workflow with id 'no-such-approval' on this server. No decision was recorded."
@@ -224,7 +258,7 @@ async def test_panel_on_unknown_workflow_says_so(conn):
 
 async def test_panel_sees_the_deadline_decide(conn, task_queue, worker):
     handle = await start(conn, task_queue, ApprovalRequest(TASK, deadline_seconds=2))
-    panel = ApprovalPanel(handle)
+    panel = panel_for(handle)
     assert await panel.wait_result() == "Rejected: no decision within 2 s"
     assert panel.decision == "rejected" and panel.approve_button.disabled
     await panel.close()
@@ -241,7 +275,7 @@ async def test_panel_says_when_the_server_stops():
             handle = await env.client.start_workflow(
                 ApprovalWorkflow.run, ApprovalRequest(TASK), id="approval-down", task_queue=queue
             )
-            panel = ApprovalPanel(handle)
+            panel = panel_for(handle)
             await wait_until(lambda: panel.status == WAITING, what="waiting for approval")
             await env.shutdown()
             await wait_until(lambda: "not answering" in panel.message, timeout=30, what="server-gone message")
@@ -265,12 +299,8 @@ async def refusal_of_review(handle: WorkflowHandle) -> str:
 
 @pytest.mark.parametrize("approved", [True, False])
 async def test_needs_approval_route_pauses_the_tool_until_reviewed(conn, task_queue, approved):
-    worker = await start_worker(
-        conn.client,
-        task_queue=task_queue,
-        workflows=tool_approval_agent.WORKFLOWS,
-        activities=tool_approval_agent.ACTIVITIES,
-    )
+    await workflows_only(conn, task_queue, tool_approval_agent)
+    activities = tool_approval_agent.ACTIVITIES
     try:
         handle = await conn.client.start_workflow(
             ToolApprovalWorkflow.run,
@@ -278,20 +308,24 @@ async def test_needs_approval_route_pauses_the_tool_until_reviewed(conn, task_qu
             id=f"tool-{uuid.uuid4().hex[:8]}",
             task_queue=task_queue,
         )
-        deadline = time.monotonic() + 30
-        while not (pending := await handle.query(ToolApprovalWorkflow.waiting_for_review)):
-            assert time.monotonic() < deadline
-            await asyncio.sleep(0.05)
+        async with activities_running(conn.client, task_queue, activities):
+            pending = await wait_until(
+                lambda: handle.query(ToolApprovalWorkflow.waiting_for_review), 30, "a tool call to review"
+            )
         assert len(pending) == 1 and pending[0].startswith("issue_refund(") and "Ana" in pending[0]
         assert (await history_table(handle)).count("tool") == 0, "the tool must not run before the review"
+        # With no Activities running, the run cannot finish after the review: the second review meets an open run.
         outcome = await handle.execute_update(ToolApprovalWorkflow.review, approved)
         assert outcome.startswith("Approved: issue_refund(" if approved else "Rejected: issue_refund(")
         assert await refusal_of_review(handle) == "No tool call is waiting for review."
-        result = await handle.result()
+        async with activities_running(conn.client, task_queue, activities):
+            result = await handle.result()
         table = await history_table(handle)
         if approved:
             assert result == "(offline model) Refund issued to Ana." and table.count("tool", "issue_refund") == 1
         else:
             assert "refused" in result and table.count("tool") == 0
     finally:
-        await worker.stop()
+        for running in running_workers():
+            if running.task_queue == task_queue:
+                await running.stop()

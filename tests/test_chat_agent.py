@@ -32,8 +32,7 @@ from recipes.chat_agent import (
     DailyDigestWorkflow,
     trim_history,
 )
-from shared import Connection, CookbookError, history_table, start_worker
-from shared.chat_widget import ChatBox, chat_box, say
+from shared import ChatBox, Connection, CookbookError, chat_box, history_table, say, start_worker
 
 
 @pytest.fixture

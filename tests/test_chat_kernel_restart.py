@@ -21,8 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 SETUP = """
 from recipes.chat_agent import ACTIVITIES, WORKFLOWS, ChatAgentWorkflow, ChatInput
-from shared import setup, start_worker
-from shared.chat_widget import format_transcript, read_transcript, say
+from shared import format_transcript, read_transcript, say, setup, start_worker
 conn = await setup(db_path={db!r}, quiet=True)
 worker = await start_worker(conn.client, task_queue="restart-test", workflows=WORKFLOWS, activities=ACTIVITIES)
 """
@@ -64,7 +63,7 @@ async def test_the_chat_survives_a_real_kernel_restart(tmp_path: Path):
 
         # A click in the browser arrives as a comm message to the button's model; it must send the turn.
         button_id = await k.run(
-            "from shared.chat_widget import chat_box\n"
+            "from shared import chat_box\n"
             "box = await chat_box(chat)\n"
             'box.input.value = "What\'s the weather in Tokyo?"\n'
             "print(box.button.model_id)",

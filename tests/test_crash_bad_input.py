@@ -8,7 +8,7 @@ import os
 import pytest
 
 import shared
-from shared.server import STATE_DIR
+from shared.server import STATE_DIR, start_dev_server
 
 
 async def test_worker_for_a_module_that_does_not_import_names_the_module(task_queue):
@@ -35,7 +35,7 @@ async def test_restarting_on_a_corrupt_database_file_is_refused(tmp_path):
             await shared.restart_dev_server()
     finally:
         # Leave the session a running server, on a fresh database, at the same address.
-        server = await shared.start_dev_server(tmp_path / "fresh.db")
+        server = await start_dev_server(tmp_path / "fresh.db")
     assert server.running
 
 
@@ -47,7 +47,7 @@ async def test_a_database_file_in_use_by_another_server_is_refused(tmp_path):
     record.write_text(json.dumps({"pid": os.getpid(), "owner": os.getpid(), "db": str(db.resolve())}))
     try:
         with pytest.raises(shared.CookbookError, match="in use by another Temporal server"):
-            await shared.start_dev_server(db)
+            await start_dev_server(db)
     finally:
         record.unlink(missing_ok=True)
     assert shared.current_server() is not None, "the refusal must not stop the running server"

@@ -21,7 +21,7 @@ from temporalio.client import WorkflowExecutionStatus
 
 import shared
 from recipes.research_agent import ResearchAgentWorkflow, ResearchRequest, read_outbox
-from shared.crash import running_activities
+from shared import running_activities
 from shared.history import MODEL_ACTIVITIES
 
 MODULE = "recipes.research_agent"

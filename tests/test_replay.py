@@ -22,22 +22,13 @@ from recipes.chat_agent import ACTIVITIES, WORKFLOWS, ChatAgentWorkflow, ChatInp
 from recipes.chat_agent_v2 import ChatAgentWorkflowPatched, ChatAgentWorkflowV2, look_up_profile
 from recipes.chat_script import run_sample_chat
 from recipes.weather_agent import WeatherAgentWorkflow
-from shared import CookbookError, agents_plugin, history_table, test_server_path
-from shared.replay import load_history, replay, save_history
+from shared import CookbookError, agents_plugin, history_table, load_history, replay, save_history
 
 FIXTURE = Path(__file__).parent / "fixtures" / "chat_agent_history.json"
-TEST_SERVER = test_server_path()
 NONDETERMINISM = (
     "Nondeterminism error: Activity type of scheduled event 'invoke_model_activity' "
     "does not match activity type of activity command 'look_up_profile'"
 )
-
-
-@pytest.fixture(scope="module")
-async def time_env():
-    env = await WorkflowEnvironment.start_time_skipping(test_server_existing_path=TEST_SERVER)
-    yield env
-    await env.shutdown()
 
 
 @pytest.fixture(scope="module")

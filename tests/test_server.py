@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from shared import Connection, CookbookError, history_table, restart_dev_server, start_dev_server, start_worker
-from shared.server import STATE_DIR, free_port, reap_orphans, temporal_cli_path
+from shared import Connection, CookbookError, history_table, restart_dev_server, start_worker, temporal_cli_path
+from shared.server import STATE_DIR, free_port, reap_orphans, start_dev_server
 from tests.kernels import kernel
 from tests.processes import pid_alive, wait_until_gone
 

@@ -13,7 +13,6 @@ import time
 import uuid
 from datetime import timedelta
 
-import pytest
 from temporalio.client import Client
 from temporalio.openai_agents.testing import AgentEnvironment, ResponseBuilders, TestModel
 from temporalio.testing import ActivityEnvironment, WorkflowEnvironment
@@ -22,9 +21,7 @@ from temporalio.worker import Worker
 from recipes.chat_agent import ACTIVITIES, WORKFLOWS, ChatAgentWorkflow, ChatInput
 from recipes.chat_agent_v2 import look_up_profile
 from recipes.weather_agent import get_weather
-from shared import history_table, test_server_path
-
-TEST_SERVER = test_server_path()
+from shared import history_table
 
 
 async def test_weather_tool_on_its_own():
@@ -33,13 +30,6 @@ async def test_weather_tool_on_its_own():
     assert await env.run(get_weather, "  TOKYO ") == "Weather in   TOKYO : Sunny, 22 °C"
     assert await env.run(get_weather, "Oslo") == "Weather in Oslo: Clear skies, 20 °C"
     assert await env.run(look_up_profile, "hi") == "Prefers trains, travels light."
-
-
-@pytest.fixture(scope="module")
-async def time_env():
-    env = await WorkflowEnvironment.start_time_skipping(test_server_existing_path=TEST_SERVER)
-    yield env
-    await env.shutdown()
 
 
 def scripted_chat() -> TestModel:

@@ -1,4 +1,9 @@
-"""A small chat box for a chat Workflow: a text input, a Send button and the transcript.
+"""Talk to a chat Workflow from the kernel: ``say`` one turn, read the transcript, or use a chat box.
+
+``say`` sends a turn as an Update and returns the reply, turning a refusal
+into one readable line; ``read_transcript`` reads the conversation with a
+Query. ``ChatBox`` puts the same two calls behind a text input, a Send
+button and the transcript.
 
 The box talks to the Workflow only through its Update (``send``) and Query
 (``transcript``), so it holds no conversation state of its own: build a new

@@ -1,42 +1,61 @@
-"""An approval panel for a running ApprovalWorkflow: the plan, a comment box, Approve and Reject.
+"""An approval panel for a Workflow that waits for a human: the plan, a comment box, Approve and Reject.
 
-The panel talks to Temporal from the kernel's own asyncio loop:
+The panel knows nothing of any one Workflow class. You give it the Workflow's
+``decide`` Update, its ``state`` Query and the type of the decision, and it
+talks to the run only through those:
 
-* a watcher task polls the ``state`` Query and shows the live status, then
-  the Workflow's result once it completes;
-* a click schedules one coroutine on that loop and returns at once, so it
-  never blocks the kernel, the in-kernel Worker, or needs a cell to run;
-* the decision is the ``decide`` Update, so the panel shows the outcome (or
-  the validator's reason for refusing) as soon as the Workflow answers.
+* a watcher task polls the Query and shows the live status, then the
+  Workflow's result once it completes;
+* a click schedules one coroutine on the kernel's loop and returns at once
+  (the path ``ChatBox`` takes), so it never blocks the kernel or the
+  in-kernel Worker, and needs no cell to run;
+* the decision is the Update, so the panel shows the outcome (or the
+  validator's reason for refusing) as soon as the Workflow answers.
 
 No ``nest_asyncio`` and no loop patching: ipykernel already runs an asyncio
 loop, and tasks created on it keep running while the kernel is idle.
 Everything that can go wrong (unknown or finished Workflow, a stopped
-server, a refused decision) ends as a line in the panel, never a traceback.
+server, a refused decision, a model call that keeps failing) ends as a line
+in the panel, never a traceback.
 """
 
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 import html
-import threading
 import uuid
-from collections.abc import Coroutine
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Protocol
 
 import ipywidgets as widgets
 from temporalio.client import WorkflowExecutionStatus, WorkflowFailureError, WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.service import RPCError, RPCStatusCode
 
-from recipes.approval_agent import DONE, WAITING, ApprovalState, ApprovalWorkflow, Decision
 from shared.errors import CookbookError
+from shared.pending_activities import from_pending
+from shared.waiting import wait_until
 
 ANSWER_TIMEOUT_S = 3.0
 """How long one Query or describe call may take before the panel says the server is not answering."""
 
 DECISION_TIMEOUT_S = 30.0
 """How long the decision Update may take (it waits for a Worker to run the handler)."""
+
+DONE = "done"
+
+
+class ApprovalView(Protocol):
+    """What the ``state`` Query returns: everything the panel shows.
+
+    The run waits for a decision while it has a ``plan`` and no ``decision``.
+    """
+
+    status: str
+    plan: str
+    escalated: bool
+    decision: str | None
+    """``"approved"`` or ``"rejected"`` once decided, else ``None``."""
+    comment: str
 
 
 def render_plan(text: str) -> str:
@@ -50,7 +69,12 @@ def render_plan(text: str) -> str:
 
 
 class ApprovalPanel:
-    """Approve or reject the plan of one ApprovalWorkflow run, from buttons or from code.
+    """Approve or reject the plan of one Workflow run, from buttons or from code.
+
+    ``decide`` is the Workflow's Update (``MyWorkflow.decide``), ``state`` its
+    Query (``MyWorkflow.state``, returning an ``ApprovalView``), and
+    ``decision`` builds the Update's argument from ``approved``, ``comment``
+    and ``reviewer`` keywords (a dataclass with those fields will do).
 
     Create it in a notebook cell (it needs the kernel's running event loop)
     and display it. ``approve(comment)`` and ``reject(comment)`` take the same
@@ -58,7 +82,16 @@ class ApprovalPanel:
     outcome of the decision and of the Workflow.
     """
 
-    def __init__(self, handle: WorkflowHandle, *, reviewer: str = "notebook", poll_interval: float = 0.5) -> None:
+    def __init__(
+        self,
+        handle: WorkflowHandle,
+        *,
+        decide: Callable[..., Any],
+        state: Callable[..., Any],
+        decision: Callable[..., Any],
+        reviewer: str = "notebook",
+        poll_interval: float = 0.5,
+    ) -> None:
         try:
             self._loop = asyncio.get_running_loop()
         except RuntimeError:
@@ -66,6 +99,9 @@ class ApprovalPanel:
                 "Create the ApprovalPanel in a notebook cell or a coroutine (it needs asyncio)."
             ) from None
         self.handle = handle
+        self._decide_update = decide
+        self._state_query = state
+        self._make_decision = decision
         self.reviewer = reviewer
         self.poll_interval = poll_interval
         self.status = "connecting"
@@ -73,8 +109,8 @@ class ApprovalPanel:
         self.message = ""
         self.result: str | None = None
         self.decision: str | None = None
-        self._lock = threading.Lock()
-        self._decision_future: asyncio.Future[str] | concurrent.futures.Future[str] | None = None
+        self.awaiting_decision = False
+        self._decision_task: asyncio.Future[str] | None = None
         self._finished: asyncio.Future[str | None] = self._loop.create_future()
         self._finished.add_done_callback(lambda f: f.cancelled() or f.exception())  # never "never retrieved"
 
@@ -119,16 +155,14 @@ class ApprovalPanel:
 
     async def wait_ready(self, timeout: float = 60.0) -> str:
         """Wait until the plan is on screen and the run waits for a decision (or has ended); return the status."""
-        async with asyncio.timeout(timeout):
-            while not self.status.startswith(WAITING) and not self._finished.done():
-                await asyncio.sleep(0.05)
+        await wait_until(lambda: self.awaiting_decision or self._finished.done(), timeout, "the plan to decide on")
         return self.status
 
     async def wait_decision(self, timeout: float = DECISION_TIMEOUT_S) -> str:
         """Wait for the decision sent by a click; return the message the panel shows."""
-        if self._decision_future is None:
+        if self._decision_task is None:
             raise CookbookError("No decision has been sent yet: click Approve or Reject, or call approve()/reject().")
-        return await asyncio.wait_for(self._await_decision(self._decision_future), timeout)
+        return await asyncio.wait_for(self._await_decision(self._decision_task), timeout)
 
     async def wait_result(self, timeout: float = 60.0) -> str | None:
         """Wait until the Workflow completes; return its result (None if it did not complete)."""
@@ -138,39 +172,31 @@ class ApprovalPanel:
         """A button's click handler: schedule the decision and return at once."""
         self._submit(approved, self.comment_box.value)
 
-    def _submit(self, approved: bool, comment: str) -> asyncio.Future[str] | concurrent.futures.Future[str]:
-        """Send at most one decision at a time; a second click while one is pending gets the first one."""
-        with self._lock:
-            if self._decision_future is not None and not self._decision_future.done():
-                return self._decision_future
-            if self.decision is not None:  # decided already: the click changes nothing
-                return self._decision_future  # type: ignore[return-value]
-            self._set_buttons(False)
-            self._decision_future = self._schedule(self._decide(approved, comment))
-            return self._decision_future
+    def _submit(self, approved: bool, comment: str) -> asyncio.Future[str] | None:
+        """Send at most one decision at a time; a second click while one is pending gets the first one.
 
-    def _schedule(self, coro: Coroutine[Any, Any, str]) -> asyncio.Future[str] | concurrent.futures.Future[str]:
-        """Run the coroutine on the kernel's loop, whichever thread the click arrives on."""
-        try:
-            running = asyncio.get_running_loop()
-        except RuntimeError:
-            running = None
-        if running is self._loop:
-            return self._loop.create_task(coro)
-        return asyncio.run_coroutine_threadsafe(coro, self._loop)
+        ipykernel runs a click's handler on its own event loop, so scheduling
+        the Update there with ``ensure_future`` and returning is all a click
+        needs (the same path as ``ChatBox``).
+        """
+        if self._deciding():
+            return self._decision_task
+        if self.decision is not None:  # decided already: the click changes nothing
+            return self._decision_task
+        self._set_buttons(False)
+        self._decision_task = asyncio.ensure_future(self._decide(approved, comment))
+        return self._decision_task
 
-    async def _await_decision(self, future: asyncio.Future[str] | concurrent.futures.Future[str] | None) -> str:
-        if future is None:
+    async def _await_decision(self, task: asyncio.Future[str] | None) -> str:
+        if task is None:
             return self.message
-        if isinstance(future, concurrent.futures.Future):
-            future = asyncio.wrap_future(future)
-        return await asyncio.shield(future)
+        return await asyncio.shield(task)
 
     async def _decide(self, approved: bool, comment: str) -> str:
         """Send the ``decide`` Update and put its outcome, or the reason it failed, in the panel."""
         verb = "approval" if approved else "rejection"
         self._say(f"Sending your {verb}…", "info")
-        decision = Decision(approved=approved, comment=comment, reviewer=self.reviewer)
+        decision = self._make_decision(approved=approved, comment=comment, reviewer=self.reviewer)
         try:
             # A quick look first: a finished run or a stopped server is reported in seconds, not 30.
             description = await asyncio.wait_for(self.handle.describe(), ANSWER_TIMEOUT_S)
@@ -178,7 +204,7 @@ class ApprovalPanel:
                 self._say("This Workflow has already finished. No decision was sent.", "error")
                 return self.message
             outcome = await asyncio.wait_for(
-                self.handle.execute_update(ApprovalWorkflow.decide, decision, id=f"panel-{uuid.uuid4().hex[:12]}"),
+                self.handle.execute_update(self._decide_update, decision, id=f"panel-{uuid.uuid4().hex[:12]}"),
                 DECISION_TIMEOUT_S,
             )
         except WorkflowUpdateFailedError as err:
@@ -214,13 +240,14 @@ class ApprovalPanel:
                     await self._show_finished(description.status)
                     return
                 try:
-                    state = await asyncio.wait_for(self.handle.query(ApprovalWorkflow.state), ANSWER_TIMEOUT_S)
+                    state = await asyncio.wait_for(self.handle.query(self._state_query), ANSWER_TIMEOUT_S)
                 except TimeoutError:
                     self.status = "no answer"
                     self._say("The Workflow does not answer the status Query: is a Worker running?", "warn")
                     self._set_buttons(False)
                 else:
                     self._show_state(state)
+                    self._show_retries(description)
             except RPCError as err:
                 if err.status == RPCStatusCode.NOT_FOUND:
                     self.status = "unknown workflow"
@@ -243,21 +270,38 @@ class ApprovalPanel:
         self._say(self._explain(err), "error")
         self._show_status()
 
-    def _show_state(self, state: ApprovalState) -> None:
+    def _show_state(self, state: ApprovalView) -> None:
         if state.plan and state.plan != self.plan:
             self.plan = state.plan
             self.plan_view.value = render_plan(state.plan)
-        self.status = state.status + (" (escalated)" if state.escalated and state.status == WAITING else "")
-        if state.decision is not None and self.decision is None:
+        self.awaiting_decision = bool(state.plan) and state.decision is None
+        self.status = state.status + (" (escalated)" if state.escalated and self.awaiting_decision else "")
+        if state.decision is not None and self.decision is None and not self._deciding():
             self.decision = state.decision
-            who = "the deadline" if state.comment.startswith("no decision") else "someone else"
-            self._say(f"Decided elsewhere: {state.decision} by {who}.", "info")
+            reason = f" ({state.comment})" if state.comment else ""
+            self._say(f"Decided elsewhere: {state.decision}{reason}.", "info")
         self._show_status()
-        self._refresh_buttons(state)
+        self._refresh_buttons()
+
+    def _show_retries(self, description: Any) -> None:
+        """A model call or tool that keeps failing: say which, on which attempt, and why, in one line."""
+        failing = [from_pending(p) for p in description.raw_description.pending_activities]
+        failing = [a for a in failing if a.last_failure]
+        if failing:
+            self._say(f"Retrying {failing[0].line()}", "warn")
+        elif self.message.startswith("Retrying "):
+            self._say("", "info")
 
     async def _show_finished(self, status: WorkflowExecutionStatus) -> None:
         self.status = DONE
+        self.awaiting_decision = False
         self._set_buttons(False)
+        if self.decision is None:  # decided between two polls, or before the panel was made: ask once more
+            try:
+                state = await asyncio.wait_for(self.handle.query(self._state_query), ANSWER_TIMEOUT_S)
+                self.decision = state.decision
+            except Exception:  # no Worker to answer: the panel shows the result without the decision
+                pass
         try:
             result = await asyncio.wait_for(self.handle.result(), ANSWER_TIMEOUT_S)
         except WorkflowFailureError as err:
@@ -266,9 +310,7 @@ class ApprovalPanel:
         else:
             self.result = str(result)
             self.result_view.value = f"<b>Result:</b><br>{render_plan(self.result)}"
-            if self.decision is None:
-                self.decision = "rejected" if self.result.startswith("Rejected") else "approved"
-        if self._decision_future is None and not self.message:
+        if self._decision_task is None and not self.message:
             self._say("This Workflow has already finished; there is nothing left to decide.", "info")
         self._show_status()
         self._finish(self.result)
@@ -293,11 +335,12 @@ class ApprovalPanel:
             "The panel keeps checking and comes back when the server does."
         )
 
-    def _refresh_buttons(self, state: ApprovalState | None = None) -> None:
-        pending = self._decision_future is not None and not self._decision_future.done()
-        waiting = (state.status if state else self.status.removesuffix(" (escalated)")) == WAITING
-        undecided = self.decision is None and (state is None or state.decision is None)
-        self._set_buttons(waiting and undecided and not pending)
+    def _deciding(self) -> bool:
+        """Whether this panel's own decision is on its way."""
+        return self._decision_task is not None and not self._decision_task.done()
+
+    def _refresh_buttons(self) -> None:
+        self._set_buttons(self.awaiting_decision and self.decision is None and not self._deciding())
 
     def _set_buttons(self, enabled: bool) -> None:
         self.approve_button.disabled = not enabled
