@@ -34,7 +34,7 @@ async def test_exercise_1_predict_the_three_city_history(ex: ModuleType, conn: C
 async def test_exercise_2_a_second_tool_runs_when_the_prompt_needs_it(
     ex: ModuleType, conn: Connection, task_queue: str
 ) -> None:
-    worker = await start_worker(conn.client, task_queue=task_queue, workflows=ex.WORKFLOWS, activities=ex.ACTIVITIES)
+    worker = await start_worker(conn.client, ex, task_queue=task_queue)
     try:
         handle = await conn.client.start_workflow(
             ex.WeatherAndTimeWorkflow.run,

@@ -9,9 +9,9 @@ from types import ModuleType
 from temporalio.client import WorkflowExecutionStatus, WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.service import RPCError
 
-from recipes.approval_agent import ACTIVITIES, WAITING, WORKFLOWS, ApprovalRequest, ApprovalWorkflow, Decision
-from shared import Connection, start_worker
-from shared.server import temporal_cli_path
+from recipes import approval_agent
+from recipes.approval_agent import WAITING, ApprovalRequest, ApprovalWorkflow, Decision
+from shared import Connection, start_worker, temporal_cli_path, wait_until
 from tests.exercises import solution_and_starter, within
 
 EX = "ex03_approval"
@@ -37,7 +37,7 @@ async def first_vote(ex: ModuleType, handle: WorkflowHandle, reviewer: str) -> s
 
 @solution_and_starter(EX)
 async def test_exercise_1_two_person_rule(ex: ModuleType, conn: Connection, task_queue: str) -> None:
-    worker = await start_worker(conn.client, task_queue=task_queue, workflows=ex.WORKFLOWS, activities=ex.ACTIVITIES)
+    worker = await start_worker(conn.client, ex, task_queue=task_queue)
     try:
         handle = await conn.client.start_workflow(
             ex.TwoPersonApprovalWorkflow.run, TASK, id=f"two-{uuid.uuid4().hex[:8]}", task_queue=task_queue
@@ -64,13 +64,16 @@ async def run_cli(argv: list[str]) -> tuple[int, str]:
 @solution_and_starter(EX)
 async def test_exercise_2_decide_from_the_terminal(ex: ModuleType, conn: Connection, task_queue: str) -> None:
     assert conn.server is not None
-    worker = await start_worker(conn.client, task_queue=task_queue, workflows=WORKFLOWS, activities=ACTIVITIES)
+    worker = await start_worker(conn.client, approval_agent, task_queue=task_queue)
     try:
         handle = await conn.client.start_workflow(
             ApprovalWorkflow.run, ApprovalRequest(TASK), id=f"cli-{uuid.uuid4().hex[:8]}", task_queue=task_queue
         )
-        while await handle.query(ApprovalWorkflow.status) != WAITING:
-            await asyncio.sleep(0.05)
+
+        async def waiting() -> bool:
+            return await handle.query(ApprovalWorkflow.status) == WAITING
+
+        await wait_until(waiting, 30, "the plan")
         command = ex.decide_command(temporal_cli_path(), conn.server.address, handle.id, False)
         code, output = await run_cli(command)
         assert code != 0 and "A rejection needs a comment saying why." in output, output

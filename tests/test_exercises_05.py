@@ -12,8 +12,7 @@ from temporalio.worker import Worker
 
 from recipes.chat_agent import ACTIVITIES, WORKFLOWS, ChatAgentWorkflow, ChatInput
 from recipes.chat_agent_v2 import ChatAgentWorkflowPatched, look_up_profile
-from shared import Connection, history_table, start_worker
-from shared.replay import replay
+from shared import Connection, history_table, replay, start_worker
 from tests.exercises import solution_and_starter, within
 
 EX = "ex05_testing"
