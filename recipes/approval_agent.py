@@ -148,7 +148,7 @@ class ApprovalWorkflow:
     def decide(self, decision: Decision) -> str:
         """Record the decision and tell the reviewer at once what happens next."""
         self.approved, self.comment, self.reviewer = decision.approved, decision.comment.strip(), decision.reviewer
-        return "Approved: the Executor agent is carrying out the plan." if decision.approved else "Rejected."
+        return "Approved: the plan went to the Executor agent." if decision.approved else "Rejected."
 
     @decide.validator
     def check_decision(self, decision: Decision) -> None:

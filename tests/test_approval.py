@@ -137,7 +137,7 @@ async def test_update_returns_outcome_and_validator_refuses_with_reasons(conn, t
         f"The comment has {MAX_COMMENT + 1} characters; the limit is {MAX_COMMENT}."
     )
     outcome = await handle.execute_update(ApprovalWorkflow.decide, Decision(True, "Go ahead", "ana"))
-    assert outcome == "Approved: the Executor agent is carrying out the plan."
+    assert outcome == "Approved: the plan went to the Executor agent."
     assert await refusal(handle, Decision(False, "changed my mind", "bo")) == (
         "Already decided: approved by ana. Only the first decision counts."
     )
@@ -212,7 +212,7 @@ async def test_panel_button_approves_and_double_click_sends_one_decision(conn, t
     panel.approve_button.click()
     panel.reject_button.click()
     assert panel.approve_button.disabled and panel.reject_button.disabled
-    assert await panel.wait_decision() == "Approved: the Executor agent is carrying out the plan."
+    assert await panel.wait_decision() == "Approved: the plan went to the Executor agent."
     panel.approve_button.click()  # after the decision: changes nothing
     assert await panel.wait_result() == "(offline model) Carried out all 3 steps of the approved plan."
     assert (await history_table(handle)).count("update", "decide") == 1
@@ -229,7 +229,7 @@ async def test_panel_refusal_keeps_buttons_then_reject_with_comment(conn, task_q
     await wait_until(lambda: not panel.reject_button.disabled, what="buttons enabled again")
     panel.comment_box.value = "Too risky this week"
     panel.reject_button.click()
-    assert await panel.wait_decision() == "Rejected."
+    assert await panel.wait_decision() == 'Rejected. (Comment sent: "Too risky this week")'
     assert await panel.wait_result() == "Rejected: Too risky this week"
     await panel.close()
 

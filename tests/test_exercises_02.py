@@ -26,8 +26,12 @@ async def test_exercise_1_crash_during_search(ex: ModuleType, conn: Connection, 
     # The timeline of the same run, drawn from its Event History, sees the handover too.
     picture = await shared.timeline(conn.client.get_workflow_handle(f"ex1-{task_queue}"))
     assert [w.split("@")[0] for w in picture.timeline.workers] == ["drill-worker-1", "drill-worker-2"]
-    assert [gap[:2] for gap in picture.timeline.crash_gaps()] == [tuple(picture.timeline.workers)]
-    assert "crash gaps: drill-worker-1 -> drill-worker-2" in repr(picture)
+    gaps = picture.timeline.crash_gaps()
+    assert [gap[:2] for gap in gaps] == [tuple(picture.timeline.workers)]
+    # The gap splits into Temporal noticing the crash (the 2 s heartbeat timeout) and the new worker starting.
+    _, _, start, end = gaps[0]
+    assert picture.timeline.noticed_at(*gaps[0]) == min(start + 2.0, end)
+    assert "crash gaps: drill-worker-1 -> drill-worker-2 (Temporal noticing the crash, then" in repr(picture)
     assert picture._repr_png_().startswith(b"\x89PNG")
 
 
