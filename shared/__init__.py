@@ -23,7 +23,9 @@ from shared.models import agents_plugin, select_model
 from shared.pending_activities import RunningActivity, running_activities, wait_for_activity
 from shared.replay import ReplayOutcome, history_workflow_type, load_history, replay, save_history
 from shared.run_chain import RunChain, run_chain
-from shared.server import current_server, restart_dev_server, temporal_cli_path
+from shared.server import current_server, free_port, restart_dev_server, temporal_cli_path
+from shared.services import ServiceProcess, start_service
+from shared.streaming import ReplyBox, StreamedReply, stream_reply
 from shared.time_skipping import start_time_skipping
 from shared.timeline import timeline
 from shared.waiting import wait_until
@@ -36,13 +38,17 @@ __all__ = [
     "CookbookError",
     "HistoryTable",
     "ReplayOutcome",
+    "ReplyBox",
     "RunChain",
     "RunningActivity",
+    "ServiceProcess",
+    "StreamedReply",
     "agents_plugin",
     "chat_box",
     "current_server",
     "first_workflow_task_failure",
     "format_transcript",
+    "free_port",
     "history_table",
     "history_workflow_type",
     "load_history",
@@ -57,9 +63,11 @@ __all__ = [
     "select_model",
     "setup",
     "show_source",
+    "start_service",
     "start_time_skipping",
     "start_worker",
     "start_worker_process",
+    "stream_reply",
     "temporal_cli_path",
     "timeline",
     "wait_for_activity",

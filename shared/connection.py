@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import os
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from agents.mcp import MCPServer
 from temporalio.client import Client, WorkflowHandle
 from temporalio.envconfig import ClientConfigProfile
 from temporalio.openai_agents import ModelActivityParameters
@@ -67,6 +69,7 @@ async def setup(
     *,
     db_path: str | os.PathLike[str] | None = None,
     model_params: ModelActivityParameters | None = None,
+    mcp_servers: Mapping[str, Callable[..., MCPServer]] | None = None,
     quiet: bool = False,
 ) -> Connection:
     """Connect to Temporal with the OpenAI Agents plugin, starting the embedded server if needed.
@@ -75,6 +78,8 @@ async def setup(
     key and TLS from Temporal's standard environment configuration
     (``TEMPORAL_NAMESPACE``, ``TEMPORAL_API_KEY``, ``TEMPORAL_TLS_*`` or a
     ``temporal.toml`` profile). ``db_path`` makes the embedded server persistent.
+    ``model_params`` and ``mcp_servers`` go to the OpenAI Agents plugin
+    (see ``agents_plugin``), so every Worker of this client gets them.
     """
     route_temporal_logs_to_file()
     model = select_model()
@@ -82,7 +87,7 @@ async def setup(
         # No key, nowhere to export traces to: say so once here, not in a warning per run.
         # (An env var, because the plugin installs its own trace provider in each worker.)
         os.environ.setdefault("OPENAI_AGENTS_DISABLE_TRACING", "1")
-    plugin = agents_plugin(model, model_params)
+    plugin = agents_plugin(model, model_params, mcp_servers=mcp_servers)
     identity = f"notebook@{os.getpid()}"
     if os.environ.get("TEMPORAL_ADDRESS"):
         profile = ClientConfigProfile.load()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,12 +19,17 @@ from temporalio.converter import DataConverter
 from shared.waiting import wait_until
 
 MODEL_ACTIVITIES = {"invoke_model_activity", "invoke_model_activity_streaming"}
+MCP_ACTIVITY_PREFIX = "temporalio.mcp."
+"""MCP operations run as Activities named ``temporalio.mcp.<server>.<operation>`` (``list-tools``, ``call-tool``)."""
+STREAM_TRAFFIC_PREFIX = "__temporal_workflow_stream"
+"""Workflow Streams' own Signals (publishes) and Updates (polls): plumbing, left out of the table."""
 RESULT_WIDTH = 60
 FAILURE_WIDTH = 120
 """A row that explains a failure may be longer: the cause is the point of it."""
 
 SIZE_LIMIT_MESSAGE = "Failure exceeds size limit."
 """What the server puts in front of an Activity failure too large to keep (about 4 KB)."""
+_TOOL_ERROR_PREFIX = re.compile(r"^Error executing tool \w+: ")
 
 
 @dataclass
@@ -173,6 +179,9 @@ def steps_from_events(events: list[HistoryEvent], converter: DataConverter) -> H
             if activity_type in MODEL_ACTIVITIES:
                 summary = _decode(event.user_metadata.summary, converter) if event.HasField("user_metadata") else None
                 add(event.event_id, "model call", str(summary or "model"), result="running", activity_id=activity_id)
+            elif activity_type.startswith(MCP_ACTIVITY_PREFIX):
+                request = _decode_all(scheduled.input, converter)
+                add(event.event_id, *_mcp_step(activity_type, request), result="running", activity_id=activity_id)
             else:
                 add(event.event_id, "tool", activity_type, result="running", activity_id=activity_id)
         elif et == EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED:
@@ -183,7 +192,12 @@ def steps_from_events(events: list[HistoryEvent], converter: DataConverter) -> H
             attrs = event.activity_task_completed_event_attributes
             step = by_event_id[attrs.scheduled_event_id]
             value = _decode_all(attrs.result, converter)
-            step.result = _summarise_model(value) if step.kind == "model call" else _short(value)
+            if step.kind == "model call":
+                step.result = _summarise_model(value)
+            elif step.kind.startswith("mcp"):
+                step.result = _summarise_mcp(value)
+            else:
+                step.result = _short(value)
         elif et == EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED:
             attrs = event.activity_task_failed_event_attributes
             by_event_id[attrs.scheduled_event_id].result = _failed("failed", attrs.failure)
@@ -192,10 +206,14 @@ def steps_from_events(events: list[HistoryEvent], converter: DataConverter) -> H
             by_event_id[attrs.scheduled_event_id].result = _failed("timed out", attrs.failure)
         elif et == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED:
             attrs = event.workflow_execution_signaled_event_attributes
+            if attrs.signal_name.startswith(STREAM_TRAFFIC_PREFIX):
+                continue
             signal_input = _short(_decode_all(attrs.input, converter))
             add(event.event_id, "signal", attrs.signal_name, attrs.identity, signal_input)
         elif et == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED:
             request = event.workflow_execution_update_accepted_event_attributes.accepted_request
+            if request.input.name.startswith(STREAM_TRAFFIC_PREFIX):
+                continue
             step = add(event.event_id, "update", request.input.name, request.meta.identity)
             by_update_id[request.meta.update_id] = step
             step.result = _short(_decode_all(request.input.args, converter))
@@ -232,8 +250,32 @@ def _decode_all(payloads: Payloads, converter: DataConverter) -> Any:
     return values[0] if len(values) == 1 else values
 
 
+def _mcp_step(activity_type: str, request: Any) -> tuple[str, str]:
+    """Kind and name of an MCP operation's row: the server's tool list, or the tool call with its arguments."""
+    server, _, operation = activity_type.removeprefix(MCP_ACTIVITY_PREFIX).rpartition(".")
+    if operation == "call-tool" and isinstance(request, dict):
+        shown = ", ".join(f"{k}={v!r}" for k, v in (request.get("arguments") or {}).items())
+        return "mcp call", f"{request.get('name')}({shown})"
+    return f"mcp {operation.split('-')[0]}", server
+
+
+def _summarise_mcp(result: Any) -> str:
+    """What an MCP operation returned: the tool names, or the tool's text (an error flagged as one)."""
+    if not isinstance(result, dict):
+        return _short(result)
+    if "tools" in result:
+        return _short(f"{len(result['tools'])} tools: " + ", ".join(t.get("name", "?") for t in result["tools"]))
+    text = " ".join(c.get("text", "") for c in result.get("content", []) if isinstance(c, dict))
+    if result.get("is_error"):
+        return _short("error: " + _TOOL_ERROR_PREFIX.sub("", text))
+    return _short(text)
+
+
 def _summarise_model(response: Any) -> str:
     """What a model call decided: the tool it called, the handoff, or its answer."""
+    if isinstance(response, list):  # a streamed call returns its events; the last one holds the response
+        completed = [e for e in response if isinstance(e, dict) and e.get("type") == "response.completed"]
+        response = completed[-1]["response"] if completed else response
     if not isinstance(response, dict):
         return _short(response)
     parts = []

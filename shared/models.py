@@ -17,11 +17,12 @@ the SDK.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 
 from agents import Model, ModelProvider, OpenAIProvider
+from agents.mcp import MCPServer
 from openai import AsyncOpenAI
 from temporalio.openai_agents import ModelActivityParameters, OpenAIAgentsPlugin
 
@@ -85,13 +86,18 @@ def select_model(env: Mapping[str, str] | None = None) -> ModelChoice:
 def agents_plugin(
     model: ModelChoice | None = None,
     model_params: ModelActivityParameters | None = None,
+    *,
+    mcp_servers: Mapping[str, Callable[..., MCPServer]] | None = None,
 ) -> OpenAIAgentsPlugin:
     """The OpenAI Agents plugin: every model call becomes a Temporal Activity.
 
     The plugin sets the Pydantic data converter (agents' inputs and outputs
     are Pydantic models), registers the model-call Activity on workers, and
     routes ``Runner.run`` inside a Workflow through that Activity.
+    ``mcp_servers`` names worker-side MCP server factories; a Workflow reaches
+    one with ``temporal_mcp_server(name)`` and each MCP operation becomes an
+    Activity too.
     """
     model = model or select_model()
     params = model_params or ModelActivityParameters(start_to_close_timeout=timedelta(seconds=60))
-    return OpenAIAgentsPlugin(model_params=params, model_provider=model.provider)
+    return OpenAIAgentsPlugin(model_params=params, model_provider=model.provider, mcp_servers=mcp_servers)

@@ -23,6 +23,12 @@ fail with a transient error, so you can watch Temporal retry it (a streamed
 call fails halfway, after half of its words). Put
 ``[slow-model]`` in it to make each model call take half a second, like a real
 model, so a crash can land in the middle of one.
+
+Two more markers make it misbehave the way real models sometimes do, so you
+can see what your Workflow does then: ``[unknown-handoff]`` makes an agent
+with handoffs hand off to an agent that does not exist, and
+``[invalid-output]`` makes an agent with an output type answer with JSON that
+does not fit it.
 """
 
 from __future__ import annotations
@@ -69,6 +75,10 @@ LABEL = "(offline model)"
 FAIL_ONCE_MARKER = "[fail-once]"
 SLOW_MODEL_MARKER = "[slow-model]"
 SLOW_MODEL_SECONDS = 0.5
+UNKNOWN_HANDOFF_MARKER = "[unknown-handoff]"
+UNKNOWN_AGENT_TOOL = "transfer_to_unknown_agent"
+"""The handoff ``[unknown-handoff]`` asks for: no agent of that name exists."""
+INVALID_OUTPUT_MARKER = "[invalid-output]"
 STREAM_WORD_SECONDS = 0.05
 """The pause between two streamed words: slow enough to watch, fast enough for tests."""
 
@@ -201,10 +211,14 @@ def decide(
         if model_settings.parallel_tool_calls is False:
             needed = needed[:1]
         return [_tool_call(name, arguments, convo.total_calls + i) for i, (name, arguments) in enumerate(needed)]
+    if wants_unknown_handoff(convo, instructions, handoffs):
+        return [_tool_call(UNKNOWN_AGENT_TOOL, {}, convo.total_calls)]
     handoff = pick_handoff(convo, handoffs)
     if handoff is not None:
         return [_tool_call(handoff.tool_name, {}, convo.total_calls)]
     if output_schema is not None and not output_schema.is_plain_text():
+        if INVALID_OUTPUT_MARKER in convo.request or INVALID_OUTPUT_MARKER in instructions:
+            return [_message(json.dumps(invalid_structured_answer()))]
         return [_message(json.dumps(structured_answer(output_schema, convo)))]
     return [_message(text_answer(convo, instructions))]
 
@@ -342,6 +356,18 @@ def structured_answer(output_schema: AgentOutputSchemaBase, convo: Conversation)
     """JSON that validates against the agent's output type, filled from the tool results."""
     schema = output_schema.json_schema()
     return _fill(schema, schema.get("$defs", {}), "", convo)
+
+
+def wants_unknown_handoff(convo: Conversation, instructions: str, handoffs: list[Handoff]) -> bool:
+    """Whether ``[unknown-handoff]`` asks this agent, which has handoffs, to hand off to an agent that is not there."""
+    asked = UNKNOWN_HANDOFF_MARKER in convo.request or UNKNOWN_HANDOFF_MARKER in instructions
+    handed_off = any(c.name.startswith("transfer_to_") for c in convo.calls)
+    return asked and bool(handoffs) and not handed_off
+
+
+def invalid_structured_answer() -> dict[str, str]:
+    """What ``[invalid-output]`` answers instead of the output type: JSON with none of its fields."""
+    return {"note": f"{LABEL} ignoring the output type, as {INVALID_OUTPUT_MARKER} asks"}
 
 
 def _fill(schema: dict[str, Any], defs: dict[str, Any], name: str, convo: Conversation) -> Any:

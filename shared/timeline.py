@@ -14,7 +14,10 @@ Everything comes from the Event History, not from timestamps a notebook kept:
   worker's attempt one heartbeat timeout after its last heartbeat (or, with no
   heartbeat timeout, at its start-to-close timeout); the worker heartbeats
   until it dies, so the first part is drawn as that timeout from the old
-  worker's last event. It is an estimate: heartbeats are not events.
+  worker's last event. It is an estimate: heartbeats are not events;
+* Activities that run at the same time on one worker (parallel tool calls,
+  agents fanned out with ``asyncio.gather``) are stacked in lanes of that
+  worker's row, so the overlap shows.
 """
 
 from __future__ import annotations
@@ -73,6 +76,24 @@ class Timeline:
                 gaps.append((old, new, start, end))
         return gaps
 
+    def lanes(self) -> tuple[dict[int, int], dict[str, int]]:
+        """Stack overlapping bars: each started bar's lane (by index in ``bars``), and each worker's lane count."""
+        lane_of: dict[int, int] = {}
+        lane_count: dict[str, int] = {}
+        for worker in self.workers:
+            lane_ends: list[float] = []  # when the last bar in each lane ends
+            mine = [i for i, b in enumerate(self.bars) if b.worker == worker and b.started is not None]
+            for i in sorted(mine, key=lambda i: self.bars[i].started or 0.0):
+                bar = self.bars[i]
+                free = next((lane for lane, end in enumerate(lane_ends) if end <= (bar.started or 0.0)), None)
+                if free is None:
+                    free = len(lane_ends)
+                    lane_ends.append(0.0)
+                lane_ends[free] = bar.closed if bar.closed is not None else self.end
+                lane_of[i] = free
+            lane_count[worker] = max(1, len(lane_ends))
+        return lane_of, lane_count
+
     def noticed_at(self, old: str, new: str, start: float, end: float) -> float | None:
         """When, within a crash gap, Temporal gave up on the old worker: its last event plus the timeout that fired."""
         for bar in self.bars:
@@ -81,20 +102,31 @@ class Timeline:
                 return min(start + bar.timed_out_after, end)
         return None
 
+    def most_at_once(self) -> int:
+        """The most Activities one worker ran at the same time."""
+        return max(self.lanes()[1].values(), default=0)
+
     def figure(self, title: str = "") -> Figure:
         """A matplotlib figure of the run (displays itself as the last line of a cell)."""
         rows = [*self.workers] + ([LOST_ROW] if any(b.attempt > 1 for b in self.bars) else [])
-        fig = Figure(figsize=(10, 1.2 + 0.7 * len(rows)))
+        lane_of, lane_count = self.lanes()
+        extra = sum(0.4 * (n - 1) for n in lane_count.values())
+        fig = Figure(figsize=(10, 1.2 + 0.7 * len(rows) + extra))
         ax = fig.subplots()
         y = {row: i for i, row in enumerate(rows)}
         colours = {"model call": "tab:blue", "tool": "tab:orange"}
         short: list[tuple[Bar, float, str]] = []  # tool bars too short to carry their own label
-        for bar in self.bars:
+        for index, bar in enumerate(self.bars):
             if bar.started is None:
                 continue
             end = bar.closed if bar.closed is not None else self.end
             colour = "tab:red" if bar.outcome != "completed" else colours[bar.kind]
-            ax.barh(y[bar.worker], end - bar.started, left=bar.started, height=0.5, color=colour, edgecolor="black")
+            lanes = lane_count[bar.worker]
+            middle, height = y[bar.worker], 0.5
+            if lanes > 1:  # one of several at once: a thinner bar in its own lane of the worker's row
+                middle = y[bar.worker] - 0.4 + (lane_of[index] + 0.5) * 0.8 / lanes
+                height = 0.72 / lanes
+            ax.barh(middle, end - bar.started, left=bar.started, height=height, color=colour, edgecolor="black")
             label = bar.name if bar.kind == "tool" else ""
             if bar.attempt > 1:
                 label += f" (attempt {bar.attempt})"
@@ -103,7 +135,9 @@ class Timeline:
                     color="none", edgecolor="tab:red", hatch="//",
                 )  # fmt: skip
                 ax.text(bar.scheduled, y[LOST_ROW] + 0.32, bar.name, fontsize=7, color="tab:red")
-            if label and end - bar.started < SHORT * self.end:
+            if lanes > 1 and label:  # labelled inside its lane
+                ax.text(bar.started, middle, f" {label}", fontsize=7, va="center")
+            elif label and end - bar.started < SHORT * self.end:
                 short.append((bar, end, label))
             elif label:
                 ax.text(bar.started, y[bar.worker] + 0.32, label, fontsize=7, rotation=20)
@@ -165,8 +199,10 @@ class TimelinePicture:
         handovers = ", ".join(f"{old.split('@')[0]} -> {new.split('@')[0]}" for old, new, _, _ in gaps) or "none"
         if any(self.timeline.noticed_at(*gap) is not None for gap in gaps):
             handovers += " (Temporal noticing the crash, then the new worker starting)"
+        at_once = self.timeline.most_at_once()
+        overlap = f", up to {at_once} at once" if at_once > 1 else ""
         return (
-            f"<Timeline: {len(self.timeline.bars)} Activities on {len(self.timeline.workers)} worker(s), "
+            f"<Timeline: {len(self.timeline.bars)} Activities on {len(self.timeline.workers)} worker(s){overlap}, "
             f"{retried} retried, crash gaps: {handovers}>"
         )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 
 
@@ -26,3 +27,21 @@ async def wait_gone(pids: set[int], timeout: float = 20) -> set[int]:
 async def wait_until_gone(pid: int, timeout: float = 15) -> bool:
     """Poll until the process is gone; False if it is still there at the deadline."""
     return not await wait_gone({pid}, timeout)
+
+
+def children_running(parent: int, needle: str) -> set[int]:
+    """Pids of the live child processes of ``parent`` whose command line contains ``needle``."""
+    found = set()
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as stat:
+                ppid = int(stat.read().rsplit(")", 1)[1].split()[1])
+            with open(f"/proc/{entry}/cmdline", "rb") as cmdline:
+                command = cmdline.read().replace(b"\0", b" ").decode(errors="replace")
+        except (OSError, ValueError):
+            continue
+        if ppid == parent and needle in command and pid_alive(int(entry)):
+            found.add(int(entry))
+    return found

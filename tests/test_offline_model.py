@@ -5,15 +5,17 @@ from __future__ import annotations
 import json
 
 import pytest
-from agents import Agent, ModelSettings, Runner, function_tool
+from agents import Agent, ModelBehaviorError, ModelSettings, Runner, function_tool
 from openai.types.responses import ResponseCompletedEvent, ResponseTextDeltaEvent
 from pydantic import BaseModel
 
 from shared.offline_model import (
     LABEL,
+    UNKNOWN_AGENT_TOOL,
     OfflineModel,
     OfflineModelTransientError,
     arguments_for,
+    invalid_structured_answer,
     named_entities,
     plan_tool_calls,
     stream_events,
@@ -167,3 +169,24 @@ def test_named_entities_split_lists() -> None:
 def test_the_same_call_is_planned_once() -> None:
     request = "Plan: migrate Lima and Tokyo"
     assert plan_tool_calls(request, "", [carry_out_plan]) == [("carry_out_plan", {"plan": "migrate Lima and Tokyo"})]
+
+
+async def test_unknown_handoff_hands_off_to_an_agent_that_does_not_exist() -> None:
+    refunds = Agent(name="Refund Specialist", instructions="Refund orders.", model=OfflineModel())
+    triage = Agent(name="Triage", instructions="Hand off.", handoffs=[refunds], model=OfflineModel())
+    with pytest.raises(ModelBehaviorError, match=f"Tool {UNKNOWN_AGENT_TOOL} not found in agent Triage"):
+        await Runner.run(triage, "Please refund my blender [unknown-handoff]")
+    assert (await Runner.run(triage, "Please refund my blender")).last_agent.name == "Refund Specialist"
+
+
+async def test_unknown_handoff_needs_an_agent_with_handoffs() -> None:
+    result = await Runner.run(weather_agent(), "Weather in Lima? [unknown-handoff]")
+    assert "Weather in Lima: Sunny" in result.final_output
+
+
+async def test_invalid_output_answers_labelled_json_that_does_not_fit_the_output_type() -> None:
+    with pytest.raises(ModelBehaviorError):
+        await Runner.run(weather_agent(output_type=Forecast), "What's the weather in Lima? [invalid-output]")
+    assert LABEL in invalid_structured_answer()["note"]
+    plain = await Runner.run(weather_agent(), "What's the weather in Lima? [invalid-output]")
+    assert plain.final_output.startswith(LABEL), "a text answer is unaffected"

@@ -1,8 +1,10 @@
-"""Exercise starters, one module per notebook: the files you edit to do a notebook's exercises.
+"""Exercise starters: the modules a learner edits, one per notebook (or per exercise), each with its ``TODO``s.
 
-Each ``exNN_*.py`` here matches a solution in ``recipes/solutions/`` with the
-same name. It runs as it is, but it does not do what the exercise asks yet:
-every place to change is marked ``TODO``. Check your work from a terminal:
+Each ``exNN_*.py`` here has a solved twin with the same name in
+``recipes/solutions/``. It runs as it is, but it does not do what the
+exercise asks yet: every place to change is marked ``TODO``. The tests check
+that the solution passes and that the unedited starter does not. Check your
+own work from a terminal:
 
     make exercises NB=01
 

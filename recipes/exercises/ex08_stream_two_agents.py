@@ -1,0 +1,27 @@
+"""Exercise 08.2: stream a second agent's reply after the first.
+
+The planner's reply streams; the packer's does not, so a subscriber sees only
+the plan and then waits in silence. Make the packer stream too.
+"""
+
+from __future__ import annotations
+
+from agents import Agent, Runner
+from temporalio import workflow
+
+from recipes.streaming_agent import TripPlannerWorkflow, streamed  # noqa: F401 (you will need `streamed`)
+
+
+@workflow.defn
+class PlanAndPackWorkflow(TripPlannerWorkflow):
+    """The trip planner streams the plan (the stream comes from the parent's init), then a packer answers."""
+
+    @workflow.run
+    async def run(self, prompt: str) -> str:
+        """Stream the plan, then the packing advice, and return them together."""
+        the_plan = await self.plan(prompt)
+        packer = Agent(name="Packer", instructions="You say what to take along, in one sentence.")
+        # TODO: run the packer the way the planner runs, with `streamed`, so that its words stream too.
+        packing = (await Runner.run(packer, f"What should I pack? {prompt}")).final_output
+        await self.close_stream()
+        return f"{the_plan}\n{packing}"
