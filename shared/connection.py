@@ -9,13 +9,16 @@ from dataclasses import dataclass
 
 from agents.mcp import MCPServer
 from temporalio.client import Client, WorkflowHandle
+from temporalio.converter import DataConverter, ExternalStorage
 from temporalio.envconfig import ClientConfigProfile
 from temporalio.openai_agents import ModelActivityParameters
 
+from shared.codec import EncryptionCodec
 from shared.errors import CookbookError
 from shared.logs import route_temporal_logs_to_file
 from shared.models import ModelChoice, agents_plugin, select_model
 from shared.server import DevServer, start_dev_server
+from shared.tracing import start_tracing
 
 CONNECT_TIMEOUT_S = 5.0
 
@@ -71,6 +74,10 @@ async def setup(
     model_params: ModelActivityParameters | None = None,
     mcp_servers: Mapping[str, Callable[..., MCPServer]] | None = None,
     quiet: bool = False,
+    encrypt: bool = False,
+    external_storage: ExternalStorage | None = None,
+    tracing: bool = False,
+    ui_codec_endpoint: str | None = None,
 ) -> Connection:
     """Connect to Temporal with the OpenAI Agents plugin, starting the embedded server if needed.
 
@@ -80,6 +87,14 @@ async def setup(
     ``temporal.toml`` profile). ``db_path`` makes the embedded server persistent.
     ``model_params`` and ``mcp_servers`` go to the OpenAI Agents plugin
     (see ``agents_plugin``), so every Worker of this client gets them.
+
+    Notebook 09's options (a Worker process gets them from its module's
+    ``SETUP_OPTIONS``, so clients and Workers agree): ``encrypt`` encrypts every
+    payload with the key the environment names (``shared.codec``);
+    ``external_storage`` moves large payloads out of the history
+    (``shared.claim_check``); ``tracing`` records OpenTelemetry spans
+    (``shared.tracing``); ``ui_codec_endpoint`` points the embedded server's Web
+    UI at a codec server.
     """
     route_temporal_logs_to_file()
     model = select_model()
@@ -87,28 +102,34 @@ async def setup(
         # No key, nowhere to export traces to: say so once here, not in a warning per run.
         # (An env var, because the plugin installs its own trace provider in each worker.)
         os.environ.setdefault("OPENAI_AGENTS_DISABLE_TRACING", "1")
-    plugin = agents_plugin(model, model_params, mcp_servers=mcp_servers)
+    if tracing:
+        start_tracing()  # before the plugin: it checks for the replay-safe tracer provider
+    plugin = agents_plugin(model, model_params, mcp_servers=mcp_servers, tracing=tracing)
+    converter = DataConverter(
+        payload_codec=EncryptionCodec.from_environment() if encrypt else None,
+        external_storage=external_storage,
+    )
     identity = f"notebook@{os.getpid()}"
     if os.environ.get("TEMPORAL_ADDRESS"):
         profile = ClientConfigProfile.load()
         config = dict(profile.to_client_connect_config())
-        client = await _connect(config, plugin, identity)
+        client = await _connect(config, plugin, identity, converter)
         connection = Connection(client, model, None, _external_ui_base(config["target_host"]))
     else:
-        server = await start_dev_server(db_path)
-        client = await _connect({"target_host": server.address}, plugin, identity)
+        server = await start_dev_server(db_path, ui_codec_endpoint=ui_codec_endpoint)
+        client = await _connect({"target_host": server.address}, plugin, identity, converter)
         connection = Connection(client, model, server, server.ui_url)
     if not quiet:
         print(connection.describe())
     return connection
 
 
-async def _connect(config: dict, plugin: object, identity: str) -> Client:
+async def _connect(config: dict, plugin: object, identity: str, converter: DataConverter) -> Client:
     """Connect, turning a hang or a refusal into one clear line within seconds."""
     target = config["target_host"]
     try:
         return await asyncio.wait_for(
-            Client.connect(**config, plugins=[plugin], identity=identity),  # type: ignore[list-item]
+            Client.connect(**config, plugins=[plugin], identity=identity, data_converter=converter),  # type: ignore[list-item]
             CONNECT_TIMEOUT_S,
         )
     except (TimeoutError, RuntimeError, OSError) as err:

@@ -16,6 +16,7 @@ from temporalio.api.workflow.v1 import PendingActivityInfo
 from temporalio.client import WorkflowHandle
 from temporalio.converter import DataConverter
 
+from shared.payloads import decode_events
 from shared.waiting import wait_until
 
 MODEL_ACTIVITIES = {"invoke_model_activity", "invoke_model_activity_streaming"}
@@ -108,8 +109,9 @@ async def history_table(handle: WorkflowHandle) -> HistoryTable:
     """
     history = await handle.fetch_history()
     # The handle's own client decodes the payloads, with the converter the plugin set
-    # (WorkflowHandle has no public accessor for it).
-    table = steps_from_events(history.events, handle._client.data_converter)
+    # (WorkflowHandle has no public accessor for it), its codec and its claim check.
+    converter = handle._client.data_converter
+    table = steps_from_events(await decode_events(history.events, converter), converter)
     if any(step.activity_id for step in table.steps if step.result in PENDING_RESULTS):
         description = await handle.describe()
         table.show_pending(description.raw_description.pending_activities)

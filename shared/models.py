@@ -88,6 +88,7 @@ def agents_plugin(
     model_params: ModelActivityParameters | None = None,
     *,
     mcp_servers: Mapping[str, Callable[..., MCPServer]] | None = None,
+    tracing: bool = False,
 ) -> OpenAIAgentsPlugin:
     """The OpenAI Agents plugin: every model call becomes a Temporal Activity.
 
@@ -96,8 +97,14 @@ def agents_plugin(
     routes ``Runner.run`` inside a Workflow through that Activity.
     ``mcp_servers`` names worker-side MCP server factories; a Workflow reaches
     one with ``temporal_mcp_server(name)`` and each MCP operation becomes an
-    Activity too.
+    Activity too. With ``tracing``, agent runs become OpenTelemetry spans
+    (``shared.tracing``).
     """
     model = model or select_model()
     params = model_params or ModelActivityParameters(start_to_close_timeout=timedelta(seconds=60))
-    return OpenAIAgentsPlugin(model_params=params, model_provider=model.provider, mcp_servers=mcp_servers)
+    return OpenAIAgentsPlugin(
+        model_params=params,
+        model_provider=model.provider,
+        mcp_servers=mcp_servers,
+        use_otel_instrumentation=tracing,
+    )

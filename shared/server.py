@@ -175,10 +175,11 @@ class DevServer:
     file) keeps the ports, so clients and workers already connected carry on.
     """
 
-    def __init__(self, db_path: Path | None) -> None:
+    def __init__(self, db_path: Path | None, ui_codec_endpoint: str | None = None) -> None:
         self.port = free_port()
         self.ui_port = web_ui_port()
         self.db_path = db_path
+        self.ui_codec_endpoint = ui_codec_endpoint
         self.log_path = STATE_DIR / f"server-{self.port}.log"
         self.process: subprocess.Popen[bytes] | None = None
         atexit.register(self.stop)
@@ -210,6 +211,8 @@ class DevServer:
         ]  # fmt: skip
         if self.db_path is not None:
             args += ["--db-filename", str(self.db_path)]
+        if self.ui_codec_endpoint is not None:
+            args += ["--ui-codec-endpoint", self.ui_codec_endpoint]
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(
                 args,
@@ -287,26 +290,36 @@ def current_server() -> DevServer | None:
     return _server if _server is not None and _server.running else None
 
 
-async def start_dev_server(db_path: str | Path | None = None) -> DevServer:
+async def start_dev_server(db_path: str | Path | None = None, *, ui_codec_endpoint: str | None = None) -> DevServer:
     """Start the embedded dev server, or reuse the one this process already runs.
 
     ``db_path`` makes the server persistent: its SQLite file keeps every
     workflow, so a stopped and restarted server picks up where it left off.
-    Asking for a different ``db_path`` than the running server has restarts it
-    on the same address.
+    ``ui_codec_endpoint`` points the Web UI at a codec server, so it shows
+    encrypted payloads decoded (notebook 09). Asking for a different
+    ``db_path`` or ``ui_codec_endpoint`` than the running server has restarts
+    it on the same address.
     """
     global _server
     db = Path(db_path).resolve() if db_path is not None else None
-    if _server is not None and _server.running and (db is None or _server.db_path == db):
+    if (
+        _server is not None
+        and _server.running
+        and (db is None or _server.db_path == db)
+        and (ui_codec_endpoint is None or _server.ui_codec_endpoint == ui_codec_endpoint)
+    ):
         return _server
     reap_orphans()
-    if db is not None:
+    if db is not None and (_server is None or _server.db_path != db):
         _check_db_file(db)
     if _server is None:
-        _server = DevServer(db)
+        _server = DevServer(db, ui_codec_endpoint)
     else:
+        keep_db = db is None and _server.running  # only the Web UI's codec endpoint changes
         _server.stop()
-        _server.db_path = db
+        _server.db_path = _server.db_path if keep_db else db
+        if ui_codec_endpoint is not None:
+            _server.ui_codec_endpoint = ui_codec_endpoint
     await _server.start()
     return _server
 

@@ -20,7 +20,7 @@ import importlib
 import os
 import signal
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -205,17 +205,21 @@ class WorkerProcess:
 _processes: dict[str, WorkerProcess] = {}
 
 
-async def start_worker_process(module: str, *, task_queue: str, name: str = "worker") -> WorkerProcess:
+async def start_worker_process(
+    module: str, *, task_queue: str, name: str = "worker", env: Mapping[str, str] | None = None
+) -> WorkerProcess:
     """Start ``python -m shared.worker_process MODULE`` and wait until it polls ``task_queue``.
 
     The module lists what the worker hosts in ``WORKFLOWS`` and ``ACTIVITIES``
     (and may set ``WORKER_OPTIONS`` and ``SETUP_OPTIONS``). A process with the
-    same ``name`` is replaced. The process connects to the same server as this kernel.
+    same ``name`` is replaced. The process connects to the same server as this
+    kernel, with this kernel's environment plus ``env`` (for example a secret
+    only the Worker may hold).
     """
     previous = _processes.pop(name, None)
     if previous is not None and previous.alive:
         await previous.kill()
-    env = dict(os.environ)
+    env = {**os.environ, **(env or {})}
     server = current_server()
     if server is not None:
         env.update(TEMPORAL_ADDRESS=server.address, TEMPORAL_NAMESPACE="default")

@@ -33,7 +33,10 @@ def load_module(name: str) -> ModuleType:
 
 async def serve(module: ModuleType, task_queue: str, name: str) -> None:
     """Run the worker until SIGTERM."""
-    connection = await setup(**setup_options(module), quiet=True)
+    try:
+        connection = await setup(**setup_options(module), quiet=True)
+    except CookbookError as err:  # a missing key, an unreachable server: one line for the notebook to show
+        sys.exit(str(err))
     stop = asyncio.Event()
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
     worker = Worker(
