@@ -1,26 +1,34 @@
-# Two commands: `make lab` to learn, `make test` to check everything. Both set up .venv first.
+# `make lab` to learn, `make test` to check everything, `make doctor` before a workshop. All set up .venv first.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+SHELL := /bin/bash
 
 # `make test` always uses the embedded server and the offline model, whatever your shell exports,
 # so the outputs stored in the notebooks are reproduced exactly.
 OFFLINE := env -u OPENAI_API_KEY -u OPENAI_BASE_URL -u OPENAI_MODEL -u TEMPORAL_ADDRESS \
 	-u TEMPORAL_NAMESPACE -u TEMPORAL_API_KEY -u TEMPORAL_PROFILE -u TEMPORAL_CONFIG_FILE \
 	-u TEMPORAL_TLS -u TEMPORAL_TLS_CLIENT_CERT_PATH -u TEMPORAL_TLS_CLIENT_KEY_PATH \
-	-u TEMPORAL_TLS_SERVER_CA_CERT_PATH -u TEMPORAL_TLS_SERVER_NAME
+	-u TEMPORAL_TLS_SERVER_CA_CERT_PATH -u TEMPORAL_TLS_SERVER_NAME -u COOKBOOK_UI_PORT -u COOKBOOK_UI_IP
 
-.PHONY: lab test lint install clean
+LINTED := shared recipes tests notebooks examples tools
+
+.PHONY: lab test lint install doctor exercises clean
 
 install: $(STAMP)
 
+# pip's own log goes to .venv/pip.log; the terminal gets a dot every 2 s, so a minute is never silent.
 $(STAMP): requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; this is " + sys.version.split()[0] + ". Run: make PYTHON=python3.12 ...")'
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt -e .
-	touch $(STAMP)
+	@echo "Creating $(VENV) with $$($(PYTHON) --version) and installing the pinned requirements (about a minute the first time)."
+	@$(PYTHON) -m venv $(VENV)
+	@set -o pipefail; { $(BIN)/python -m pip install --upgrade pip && \
+		$(BIN)/python -m pip install --progress-bar off -r requirements.txt -e . ; } > $(VENV)/pip.log 2>&1 & pip=$$!; \
+	  while kill -0 $$pip 2>/dev/null; do sleep 2; printf '.'; done; \
+	  if wait $$pip; then echo " done (pip's log: $(VENV)/pip.log)"; \
+	  else echo " failed. The end of $(VENV)/pip.log:"; tail -n 15 $(VENV)/pip.log; exit 1; fi
+	@touch $(STAMP)
 
 # JupyterLab refuses to run as root (as in many containers) unless told it is deliberate.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
@@ -29,12 +37,26 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab $(ROOT_FLAG) notebooks/
 
 lint: $(STAMP)
-	$(BIN)/ruff check shared recipes tests notebooks
-	$(BIN)/ruff format --check shared recipes tests
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check shared recipes tests examples tools
 
+# About 10-15 minutes the first time on a 2-core laptop; pytest prints each test as it starts (-v).
 test: lint
-	$(OFFLINE) $(BIN)/python -m pytest tests
-	$(OFFLINE) $(BIN)/python -m pytest --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg -p no:cacheprovider notebooks
+	@echo "== pytest tests: the server, workers, crashes, approvals, replay, exercises (most of the time goes here)"
+	$(OFFLINE) $(BIN)/python -m pytest -v tests
+	@echo "== every notebook under nbval, compared with its stored outputs"
+	$(OFFLINE) $(BIN)/python -m pytest -v --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg -p no:cacheprovider notebooks
 
+# A pre-flight check in seconds: Python, .venv, the temporal binaries, ports, Chromium, which model. Works without .venv.
+doctor:
+	@$(PYTHON) tools/doctor.py
+
+# Check your edited exercise starters (recipes/exercises/): `make exercises NB=01`, or every notebook's without NB.
+EXERCISE_TESTS = $(wildcard tests/test_exercises_$(NB)*.py)
+exercises: $(STAMP)
+	@test -n "$(EXERCISE_TESTS)" || { echo "No tests/test_exercises_$(NB)*.py: notebook $(NB)'s Exercises section says how to check its exercises."; exit 1; }
+	$(OFFLINE) CHECK_MY_EXERCISES=1 $(BIN)/python -m pytest -p no:cacheprovider -q --tb=short $(EXERCISE_TESTS)
+
+# Removes .venv, caches, the cookbook's logs, server databases and scratch folders; nothing else (see tools/clean.py).
 clean:
-	rm -rf $(VENV)
+	@$(PYTHON) tools/clean.py

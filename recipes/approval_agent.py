@@ -1,12 +1,14 @@
-"""The seed guide's ApprovalWorkflow, made right: plan, wait durably for a human, then act or stop.
+"""The integration guide's ApprovalWorkflow, made right: plan, wait durably for a human, then act or stop.
 
-Notebook 03 shows this file. The seed never initialised ``self.approved``, so
-its wait condition raised ``AttributeError`` and the run stalled. Here every
-piece of state is set in ``@workflow.init`` before any handler can run.
+Notebook 03 shows this file. The guide
+(https://docs.temporal.io/ai-cookbook/durable-agent-with-tools) never
+initialised ``self.approved``, so its wait condition raised ``AttributeError``
+and the run stalled. Here every piece of state is set in ``@workflow.init``
+before any handler can run.
 
 A human decides in one of two ways:
 
-* the seed's Signal ``approve(True | False)``: fire and forget, no reply;
+* the guide's Signal ``approve(True | False)``: fire and forget, no reply;
 * the Update ``decide(Decision)``: its validator refuses a bad decision with a
   reason, and an accepted one returns the outcome at once.
 
@@ -88,7 +90,7 @@ class ApprovalWorkflow:
 
     @workflow.init
     def __init__(self, request: ApprovalRequest) -> None:
-        # The fix for the seed: state exists before any Signal, Update or Query can arrive.
+        # The fix for the guide's bug: state exists before any Signal, Update or Query can arrive.
         self.approved: bool | None = None
         self.comment = ""
         self.reviewer = ""
@@ -138,7 +140,7 @@ class ApprovalWorkflow:
 
     @workflow.signal
     def approve(self, approved: bool) -> None:
-        """The seed's Signal: record the decision. While the run is open a later one is ignored, silently."""
+        """The guide's Signal: record the decision. While the run is open a later one is ignored, silently."""
         if self.approved is None:
             self.approved, self.reviewer = approved, "signal"
 
@@ -146,7 +148,7 @@ class ApprovalWorkflow:
     def decide(self, decision: Decision) -> str:
         """Record the decision and tell the reviewer at once what happens next."""
         self.approved, self.comment, self.reviewer = decision.approved, decision.comment.strip(), decision.reviewer
-        return "Approved: the Executor agent is carrying out the plan." if decision.approved else "Rejected."
+        return "Approved: the plan went to the Executor agent." if decision.approved else "Rejected."
 
     @decide.validator
     def check_decision(self, decision: Decision) -> None:

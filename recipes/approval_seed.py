@@ -1,4 +1,7 @@
-"""The seed guide's ApprovalWorkflow exactly as written (imports aside), kept to show its bug.
+"""The integration guide's ApprovalWorkflow exactly as written (imports aside), kept to show its bug.
+
+The guide: https://docs.temporal.io/ai-cookbook/durable-agent-with-tools (announced at
+https://temporal.io/blog/announcing-openai-agents-sdk-integration).
 
 ``self.approved`` is read by the wait condition but only ever set by the
 Signal, so the first check raises ``AttributeError``. That fails the Workflow

@@ -1,4 +1,9 @@
-"""The seed guide's weather agent, made to run: a tool that is a Temporal Activity.
+"""The integration guide's weather agent, made to run: a tool that is a Temporal Activity.
+
+The guide is Temporal's "durable agent with tools"
+(https://docs.temporal.io/ai-cookbook/durable-agent-with-tools, announced at
+https://temporal.io/blog/announcing-openai-agents-sdk-integration); notebook 01
+lists what its code gets wrong.
 
 Notebook 01 shows this file. It has no side effects on import, so the
 Workflow sandbox can re-import it to check that the Workflow is deterministic.

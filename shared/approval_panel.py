@@ -222,7 +222,8 @@ class ApprovalPanel:
             self._refresh_buttons()
             return self.message
         self.decision = "approved" if approved else "rejected"
-        self._say(str(outcome), "ok")
+        echo = f' (Comment sent: "{comment.strip()}")' if comment.strip() else ""
+        self._say(f"{outcome}{echo}", "ok")
         self._set_buttons(False)
         return self.message
 

@@ -87,6 +87,34 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def web_ui_port() -> int:
+    """The Web UI's port: ``COOKBOOK_UI_PORT`` if set and free, else any free port.
+
+    A devcontainer sets ``COOKBOOK_UI_PORT`` to the port it forwards, so the
+    first kernel's Web UI is reachable from your browser. A second kernel finds
+    it taken and uses another port, as without the variable.
+    """
+    wanted = os.environ.get("COOKBOOK_UI_PORT", "").strip()
+    if not wanted:
+        return free_port()
+    if not wanted.isdigit() or not 0 < int(wanted) < 65536:
+        raise CookbookError(f"COOKBOOK_UI_PORT={wanted!r} is not a port number; set it to one, e.g. 8233, or unset it.")
+    with socket.socket() as sock:
+        try:
+            sock.bind((web_ui_ip(), int(wanted)))
+        except OSError:
+            return free_port()
+    return int(wanted)
+
+
+def web_ui_ip() -> str:
+    """The address the Web UI listens on: loopback, or ``COOKBOOK_UI_IP`` (``0.0.0.0`` inside a container).
+
+    The gRPC frontend always stays on loopback: only the UI is published.
+    """
+    return os.environ.get("COOKBOOK_UI_IP", "").strip() or "127.0.0.1"
+
+
 def die_with_parent() -> None:
     """In the child, before exec: ask Linux to SIGKILL us when the parent dies.
 
@@ -178,7 +206,7 @@ class DevServer:
 
     def _choose_ports(self) -> None:
         self.port = free_port()
-        self.ui_port = free_port()
+        self.ui_port = web_ui_port()
         self.log_path = STATE_DIR / f"server-{self.port}.log"
 
     @property
@@ -221,7 +249,7 @@ class DevServer:
         STATE_DIR.mkdir(parents=True, exist_ok=True)
         args = [
             temporal_cli_path(), "server", "start-dev",
-            "--ip", "127.0.0.1", "--port", str(self.port), "--ui-port", str(self.ui_port),
+            "--ip", "127.0.0.1", "--port", str(self.port), "--ui-ip", web_ui_ip(), "--ui-port", str(self.ui_port),
             "--http-port", str(free_port()), "--metrics-port", str(free_port()),
             "--namespace", self.marker,
             "--log-level", "warn", "--log-format", "json",

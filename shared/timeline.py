@@ -9,7 +9,12 @@ Everything comes from the Event History, not from timestamps a notebook kept:
   to failed, timed-out or crashed attempts (the history keeps only the last
   attempt's start, so earlier attempts show as this one span);
 * when one worker's last event is followed, after a pause, by another worker's
-  first, the pause is shaded as a crash gap;
+  first, the pause is shaded as a crash gap, in two parts: Temporal noticing
+  the crash, then the new worker starting. Temporal gives up on a dead
+  worker's attempt one heartbeat timeout after its last heartbeat (or, with no
+  heartbeat timeout, at its start-to-close timeout); the worker heartbeats
+  until it dies, so the first part is drawn as that timeout from the old
+  worker's last event. It is an estimate: heartbeats are not events;
 * Activities that run at the same time on one worker (parallel tool calls,
   agents fanned out with ``asyncio.gather``) are stacked in lanes of that
   worker's row, so the overlap shows.
@@ -21,8 +26,9 @@ import io
 from dataclasses import dataclass
 from datetime import datetime
 
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from temporalio.api.enums.v1 import EventType
+from temporalio.api.enums.v1 import EventType, TimeoutType
 from temporalio.api.history.v1 import HistoryEvent
 from temporalio.client import WorkflowHandle
 
@@ -30,6 +36,9 @@ from shared.pending_activities import MODEL_ACTIVITIES
 
 LOST_ROW = "earlier attempts"
 MIN_GAP_S = 0.5
+SHORT = 0.04
+"""A bar shorter than this share of the run gets its label stacked beside it, not on it."""
+LEADER = {"arrowstyle": "-", "linewidth": 0.5, "color": "grey"}
 
 
 @dataclass
@@ -45,6 +54,8 @@ class Bar:
     worker: str = ""
     outcome: str = "running"
     last_failure: str = ""
+    timed_out_after: float | None = None
+    """For a later attempt: the timeout that ended the attempt before it (heartbeat or start-to-close), in s."""
 
 
 @dataclass
@@ -83,6 +94,14 @@ class Timeline:
             lane_count[worker] = max(1, len(lane_ends))
         return lane_of, lane_count
 
+    def noticed_at(self, old: str, new: str, start: float, end: float) -> float | None:
+        """When, within a crash gap, Temporal gave up on the old worker: its last event plus the timeout that fired."""
+        for bar in self.bars:
+            moved = bar.worker == new and bar.attempt > 1 and bar.started is not None
+            if moved and bar.timed_out_after is not None and bar.scheduled <= end <= bar.started:
+                return min(start + bar.timed_out_after, end)
+        return None
+
     def most_at_once(self) -> int:
         """The most Activities one worker ran at the same time."""
         return max(self.lanes()[1].values(), default=0)
@@ -96,6 +115,7 @@ class Timeline:
         ax = fig.subplots()
         y = {row: i for i, row in enumerate(rows)}
         colours = {"model call": "tab:blue", "tool": "tab:orange"}
+        short: list[tuple[Bar, float, str]] = []  # tool bars too short to carry their own label
         for index, bar in enumerate(self.bars):
             if bar.started is None:
                 continue
@@ -117,11 +137,23 @@ class Timeline:
                 ax.text(bar.scheduled, y[LOST_ROW] + 0.32, bar.name, fontsize=7, color="tab:red")
             if lanes > 1 and label:  # labelled inside its lane
                 ax.text(bar.started, middle, f" {label}", fontsize=7, va="center")
-            elif bar.attempt > 1 or end - bar.started >= 0.04 * self.end:  # short bars stay unlabelled
+            elif label and end - bar.started < SHORT * self.end:
+                short.append((bar, end, label))
+            elif label:
                 ax.text(bar.started, y[bar.worker] + 0.32, label, fontsize=7, rotation=20)
-        for old, _new, start, end in self.crash_gaps():
-            ax.axvspan(start, end, color="grey", alpha=0.2)
-            ax.text((start + end) / 2, len(rows) - 0.4, f"{old.split('@')[0]} gone", ha="center", fontsize=8)
+        self._label_short_bars(ax, y, short)
+        for old, new, start, end in self.crash_gaps():
+            noticed = self.noticed_at(old, new, start, end)
+            top = len(rows) - 0.35
+            if noticed is None:
+                ax.axvspan(start, end, color="grey", alpha=0.2)
+                ax.text((start + end) / 2, top, f"{old.split('@')[0]} gone", ha="center", fontsize=8)
+                continue
+            ax.axvspan(start, noticed, color="grey", alpha=0.35)
+            ax.axvspan(noticed, end, color="grey", alpha=0.15)
+            parts = ((start, noticed, "Temporal notices"), (noticed, end, f"{new.split('@')[0]} starts"))
+            for left, right, what in parts:
+                ax.text((left + right) / 2, top, f"{what}\n{right - left:.1f} s", ha="center", fontsize=7)
         ax.set_yticks(range(len(rows)), rows)
         ax.set_ylim(-0.6, len(rows) - 0.1)
         ax.set_xlim(0, self.end * 1.02 or 1)
@@ -129,6 +161,24 @@ class Timeline:
         ax.set_title(title or "Activities by worker (blue: model calls, orange: tools, red: failed)")
         fig.tight_layout()
         return fig
+
+    def _label_short_bars(self, ax: Axes, y: dict[str, int], short: list[tuple[Bar, float, str]]) -> None:
+        """Stack the labels of neighbouring short bars to their left, each with a line to its bar."""
+        clusters: list[list[tuple[Bar, float, str]]] = []
+        for bar, end, label in short:
+            previous = clusters[-1][-1] if clusters else None
+            if previous and previous[0].worker == bar.worker and bar.started - previous[1] < SHORT * self.end:
+                clusters[-1].append((bar, end, label))
+            else:
+                clusters.append([(bar, end, label)])
+        for cluster in clusters:
+            left = cluster[0][0].started - 0.01 * self.end
+            for k, (bar, end, label) in enumerate(cluster):
+                row = y[bar.worker]
+                ax.annotate(
+                    label, xy=((bar.started + end) / 2, row + 0.25), xytext=(left, row + 0.38 + 0.17 * k),
+                    fontsize=7, ha="right", va="center", arrowprops=LEADER,
+                )  # fmt: skip
 
 
 @dataclass
@@ -147,6 +197,8 @@ class TimelinePicture:
         gaps = self.timeline.crash_gaps()
         retried = sum(1 for b in self.timeline.bars if b.attempt > 1)
         handovers = ", ".join(f"{old.split('@')[0]} -> {new.split('@')[0]}" for old, new, _, _ in gaps) or "none"
+        if any(self.timeline.noticed_at(*gap) is not None for gap in gaps):
+            handovers += " (Temporal noticing the crash, then the new worker starting)"
         at_once = self.timeline.most_at_once()
         overlap = f", up to {at_once} at once" if at_once > 1 else ""
         return (
@@ -172,6 +224,7 @@ def timeline_from_events(events: list[HistoryEvent]) -> Timeline:
         return _seconds(event.event_time.ToDatetime(), origin)
 
     bars: dict[int, Bar] = {}
+    timeouts: dict[int, dict[int, float]] = {}  # scheduled event id -> {timeout type: seconds}
     workers: list[str] = []
     seen: dict[str, tuple[float, float]] = {}
 
@@ -190,11 +243,19 @@ def timeline_from_events(events: list[HistoryEvent]) -> Timeline:
             name = event.activity_task_scheduled_event_attributes.activity_type.name
             kind = "model call" if name in MODEL_ACTIVITIES else "tool"
             bars[event.event_id] = Bar(name, kind, t(event))
+            attrs = event.activity_task_scheduled_event_attributes
+            timeouts[event.event_id] = {
+                TimeoutType.TIMEOUT_TYPE_HEARTBEAT: attrs.heartbeat_timeout.ToTimedelta().total_seconds(),
+                TimeoutType.TIMEOUT_TYPE_START_TO_CLOSE: attrs.start_to_close_timeout.ToTimedelta().total_seconds(),
+            }
         elif et == EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED:
             attrs = event.activity_task_started_event_attributes
             bar = bars[attrs.scheduled_event_id]
             bar.started, bar.attempt, bar.worker = t(event), attrs.attempt, attrs.identity
             bar.last_failure = attrs.last_failure.message
+            if attrs.last_failure.HasField("timeout_failure_info"):
+                fired = timeouts[attrs.scheduled_event_id].get(attrs.last_failure.timeout_failure_info.timeout_type)
+                bar.timed_out_after = fired or None
             saw(attrs.identity, t(event))
         elif et in _CLOSED:
             attrs = getattr(event, _CLOSED[et])

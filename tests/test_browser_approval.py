@@ -228,7 +228,7 @@ async def test_click_approve_in_jupyterlab(tmp_path):
                 await approve.dblclick()  # a double click, as impatient people do: still one decision
 
                 # The panel updates itself with no cell running: decision, status, result.
-                await expect(panel).to_contain_text("Approved: the Executor agent is carrying out the plan.")
+                await expect(panel).to_contain_text("Approved: the plan went to the Executor agent.")
                 await expect(panel.locator(".approval-status")).to_have_text("done", timeout=60_000)
                 await expect(panel).to_contain_text(EXPECTED_RESULT.removeprefix("(offline model) "))
                 await expect(approve).to_be_disabled()

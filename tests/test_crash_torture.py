@@ -78,14 +78,22 @@ async def test_crash_torture(conn, task_queue, tmp_path, capsys):
                 await asyncio.sleep(rng.uniform(0.0, 0.5))  # stagger: each run at a different step
             await asyncio.sleep(rng.uniform(0.1, 2.0))  # the random moment of the crash
             assert await worker.kill()
+            hit: Counter[str] = Counter()
             for handle, _ in handles:
-                stages[await stage_of(handle)] += 1
+                hit[await stage_of(handle)] += 1
+            stages += hit
             worker = await shared.start_worker_process(
                 MODULE, task_queue=task_queue, name="torture-b" if round_no % 2 == 0 else "torture-a"
             )
             for handle, topic in handles:
                 actual = await asyncio.wait_for(handle.result(), RESULT_TIMEOUT_S)
                 results[handle.id] = (expected_answer(topic), actual)
+            with capsys.disabled():  # a minute and a half is too long to sit silent
+                print(
+                    f"\n  round {round_no + 1}/{ROUNDS}: SIGKILL hit {dict(sorted(hit.items()))}; "
+                    f"{len(handles)} runs finished on the next worker ({time.monotonic() - started:.0f} s)",
+                    end="",
+                )
     finally:
         await worker.stop()
 

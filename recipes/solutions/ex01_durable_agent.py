@@ -53,6 +53,10 @@ class WeatherAndTimeWorkflow:
         return result.final_output
 
 
+WORKFLOWS = [WeatherAndTimeWorkflow]
+ACTIVITIES = [get_weather, get_local_time]
+
+
 async def rerun_worker_cell(client: Client, task_queue: str, times: int) -> int:
     """Exercise 3: run the worker cell several times; return how many workers poll the queue."""
     for _ in range(times):

@@ -43,6 +43,10 @@ async def recovery_with_heartbeat_timeout(
     return noticed_after
 
 
+# Exercise 3: each attempt has its own key, so both INSERTs succeed: the notification goes out twice.
+ROWS_WITH_ATTEMPT_IN_KEY = 2
+
+
 def outbox_key(workflow_id: str, activity_id: str, attempt: int | None = None) -> str:
     """Exercise 3: the idempotency key, optionally (and wrongly) including the attempt number."""
     key = f"{workflow_id}/{activity_id}"

@@ -19,6 +19,8 @@ with workflow.unsafe.imports_passed_through():
 
 from recipes.approval_agent import Decision
 
+APPROVALS_NEEDED = 2
+
 
 @dataclass
 class Votes:
@@ -42,7 +44,7 @@ class TwoPersonApprovalWorkflow:
         """Plan; wait for two approvals or one rejection; return the outcome."""
         planner = Agent(name="Planner", instructions="Create a short numbered plan for the task.")
         self.plan = (await Runner.run(planner, task)).final_output
-        await workflow.wait_condition(lambda: len(self.votes.approvers) >= 2 or self.votes.rejected_by is not None)
+        await workflow.wait_condition(self._settled)
         if self.votes.rejected_by is not None:
             return f"Rejected by {self.votes.rejected_by}"
         return f"Approved by {' and '.join(self.votes.approvers)}"
@@ -54,18 +56,22 @@ class TwoPersonApprovalWorkflow:
             self.votes.rejected_by = decision.reviewer
             return "Rejected."
         self.votes.approvers.append(decision.reviewer)
-        missing = 2 - len(self.votes.approvers)
+        missing = APPROVALS_NEEDED - len(self.votes.approvers)
         return f"Approved; {missing} more approval needed." if missing else "Approved by two reviewers."
 
     @vote.validator
     def check_vote(self, decision: Decision) -> None:
         """One vote per reviewer, none after the outcome is settled, none before the plan exists."""
-        if self.votes.rejected_by is not None or len(self.votes.approvers) >= 2:
+        if self._settled():
             raise ValueError("The decision is already made.")
         if not self.plan:
             raise ValueError("Nothing to decide yet: the plan is not ready.")
         if decision.reviewer in self.votes.approvers:
             raise ValueError(f"{decision.reviewer} already approved; a second reviewer must approve.")
+
+    def _settled(self) -> bool:
+        """Whether the outcome is known: one rejection, or enough approvals."""
+        return self.votes.rejected_by is not None or len(self.votes.approvers) >= APPROVALS_NEEDED
 
     @workflow.query
     def approvals(self) -> list[str]:
