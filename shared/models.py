@@ -37,6 +37,7 @@ from temporalio.openai_agents import ModelActivityParameters, OpenAIAgentsPlugin
 
 from shared.errors import CookbookError
 from shared.offline_model import OfflineModelProvider
+from shared.runner_stack import keep_newest_installed
 
 DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
 
@@ -182,7 +183,8 @@ def agents_plugin(
     ``mcp_servers`` names worker-side MCP server factories; a Workflow reaches
     one with ``temporal_mcp_server(name)`` and each MCP operation becomes an
     Activity too. With ``tracing``, agent runs become OpenTelemetry spans
-    (``shared.tracing``).
+    (``shared.tracing``). Workers built with it may stop in any order
+    (``shared.runner_stack``).
     """
     model = model or select_model()
     if not model.export_traces:
@@ -190,12 +192,14 @@ def agents_plugin(
     params = model_params or ModelActivityParameters(
         start_to_close_timeout=MODEL_TIMEOUT, retry_policy=MODEL_RETRY_POLICY
     )
-    return OpenAIAgentsPlugin(
+    plugin = OpenAIAgentsPlugin(
         model_params=params,
         model_provider=model.provider,
         mcp_servers=mcp_servers,
         use_otel_instrumentation=tracing,
     )
+    plugin.run_context = keep_newest_installed(plugin.run_context)
+    return plugin
 
 
 def disable_trace_export() -> None:

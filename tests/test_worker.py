@@ -39,6 +39,19 @@ async def test_starting_again_replaces_the_worker(conn: Connection, task_queue: 
     assert [w for w in running_workers() if w.task_queue == task_queue] == []
 
 
+async def test_workers_may_stop_in_any_order(conn: Connection) -> None:
+    # The plugin installs a process-wide runner per Worker and restores the previous one when it stops,
+    # so stopping an older Worker used to leave a newer one's Workflows with the plain runner.
+    older, newer = f"older-{uuid.uuid4().hex[:8]}", f"newer-{uuid.uuid4().hex[:8]}"
+    first = await start_worker(conn.client, weather_agent, task_queue=older)
+    assert "Lima" in await run_weather(conn.client, older)
+    second = await start_worker(conn.client, weather_agent, task_queue=newer)
+    assert "Lima" in await run_weather(conn.client, newer)
+    await first.stop()
+    assert "Paris" in await asyncio.wait_for(run_weather(conn.client, newer, "weather in Paris"), 30)
+    await second.stop()
+
+
 async def test_stop_and_restart(conn: Connection, task_queue: str) -> None:
     worker = await start_worker(
         conn.client, task_queue=task_queue, workflows=[WeatherAgentWorkflow], activities=[get_weather], name="w"
