@@ -161,11 +161,9 @@ class OfflineModel(Model):
         **kwargs: Any,
     ) -> ModelResponse:
         """Decide the next step: tool calls, a handoff, or the final answer."""
-        convo = Conversation.parse(input)
-        instructions = system_instructions or ""
-        _maybe_fail_once(convo.request, instructions)
-        await _maybe_be_slow(convo.request, instructions)
-        output = decide(convo, instructions, model_settings, tools, output_schema, handoffs)
+        output, fail = await _reply(system_instructions, input, model_settings, tools, output_schema, handoffs)
+        if fail:
+            raise OfflineModelTransientError(f"{LABEL} simulated transient failure on attempt 1; Temporal will retry")
         return ModelResponse(output=output, usage=Usage(), response_id=None)
 
     async def stream_response(
@@ -180,13 +178,26 @@ class OfflineModel(Model):
         **kwargs: Any,
     ) -> AsyncIterator[TResponseStreamEvent]:
         """The same decision as ``get_response``, streamed as Responses API events, a word at a time."""
-        convo = Conversation.parse(input)
-        instructions = system_instructions or ""
-        await _maybe_be_slow(convo.request, instructions)
-        output = decide(convo, instructions, model_settings, tools, output_schema, handoffs)
-        fail_halfway = _should_fail_once(convo.request, instructions)
-        async for event in stream_events(output, fail_halfway=fail_halfway):
+        output, fail = await _reply(system_instructions, input, model_settings, tools, output_schema, handoffs)
+        async for event in stream_events(output, fail_halfway=fail):
             yield event
+
+
+async def _reply(
+    system_instructions: str | None,
+    input: str | list[TResponseInputItem],
+    model_settings: ModelSettings,
+    tools: list[Tool],
+    output_schema: AgentOutputSchemaBase | None,
+    handoffs: list[Handoff],
+) -> tuple[list[TResponseOutputItem], bool]:
+    """The reply's output items, and whether this attempt must fail (``[fail-once]``)."""
+    convo = Conversation.parse(input)
+    instructions = system_instructions or ""
+    if SLOW_MODEL_MARKER in convo.request or SLOW_MODEL_MARKER in instructions:
+        await asyncio.sleep(SLOW_MODEL_SECONDS)
+    output = decide(convo, instructions, model_settings, tools, output_schema, handoffs)
+    return output, _should_fail_once(convo.request, instructions)
 
 
 class OfflineModelProvider(ModelProvider):
@@ -343,8 +354,8 @@ def pick_handoff(convo: Conversation, handoffs: Iterable[Handoff]) -> Handoff | 
 
 def text_answer(convo: Conversation, instructions: str) -> str:
     """The final text: the tool results, or a plan, or an acknowledgement, always labelled."""
-    if convo.results:
-        return f"{LABEL} " + " ".join(r.rstrip(".") + "." for r in convo.results)
+    if convo.results:  # an agent used as a tool answered with its own label: say it once
+        return f"{LABEL} " + " ".join(r.removeprefix(LABEL).strip().rstrip(".") + "." for r in convo.results)
     if "plan" in instructions.lower():
         task = convo.request.strip().rstrip(".?!")
         steps = [f"Gather what is needed to {task}.", f"Carry out: {task}.", "Check the result and report back."]
@@ -426,16 +437,6 @@ def _should_fail_once(request: str, instructions: str) -> bool:
     """Whether this is attempt 1 of a model Activity whose prompt asks for ``[fail-once]``."""
     asked = FAIL_ONCE_MARKER in request or FAIL_ONCE_MARKER in instructions
     return asked and activity.in_activity() and activity.info().attempt == 1
-
-
-def _maybe_fail_once(request: str, instructions: str) -> None:
-    if _should_fail_once(request, instructions):
-        raise OfflineModelTransientError(f"{LABEL} simulated transient failure on attempt 1; Temporal will retry")
-
-
-async def _maybe_be_slow(request: str, instructions: str) -> None:
-    if SLOW_MODEL_MARKER in request or SLOW_MODEL_MARKER in instructions:
-        await asyncio.sleep(SLOW_MODEL_SECONDS)
 
 
 def _tool_call(name: str, arguments: dict[str, Any], index: int) -> ResponseFunctionToolCall:
