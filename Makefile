@@ -1,4 +1,5 @@
 # Two commands: `make lab` to learn, `make test` to check everything. Both set up .venv first.
+# `make bench` measures what durability costs (about 8 minutes; see the README's Performance section).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -11,7 +12,7 @@ OFFLINE := env -u OPENAI_API_KEY -u OPENAI_BASE_URL -u OPENAI_MODEL -u TEMPORAL_
 	-u TEMPORAL_TLS -u TEMPORAL_TLS_CLIENT_CERT_PATH -u TEMPORAL_TLS_CLIENT_KEY_PATH \
 	-u TEMPORAL_TLS_SERVER_CA_CERT_PATH -u TEMPORAL_TLS_SERVER_NAME
 
-.PHONY: lab test lint install clean
+.PHONY: lab test bench lint install clean
 
 install: $(STAMP)
 
@@ -29,12 +30,16 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab $(ROOT_FLAG) notebooks/
 
 lint: $(STAMP)
-	$(BIN)/ruff check shared recipes tests notebooks
-	$(BIN)/ruff format --check shared recipes tests
+	$(BIN)/ruff check shared recipes bench tests notebooks
+	$(BIN)/ruff format --check shared recipes bench tests
 
 test: lint
 	$(OFFLINE) $(BIN)/python -m pytest tests
 	$(OFFLINE) $(BIN)/python -m pytest --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg -p no:cacheprovider notebooks
+
+# The benchmark: one table on stdout, bench/results/latest.json and latest.png. Offline, like `make test`.
+bench: $(STAMP)
+	$(OFFLINE) $(BIN)/python -m bench
 
 clean:
 	rm -rf $(VENV)

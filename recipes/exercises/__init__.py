@@ -1,0 +1,1 @@
+"""Exercise starters, one module per notebook: edit the ``TODO``s; ``recipes/solutions/`` has the answers."""
