@@ -1,5 +1,5 @@
 # Two commands: `make lab` to learn, `make test` to check everything. Both set up .venv first.
-# `make bench` measures what durability costs (about 8 minutes; see the README's Performance section).
+# `make bench` measures what durability costs (about 10 minutes; see the README's Performance section).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin

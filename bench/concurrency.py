@@ -76,22 +76,21 @@ async def measure_concurrency(
     harness: Harness, setups: Sequence[Setup], levels: Sequence[int] = (1, 10, 100, 500)
 ) -> list[ConcurrencyPoint]:
     """For each level, run that many agents at once under each setup, the setups taking turns."""
-    for setup in setups:
-        await harness.ready(setup)
-        await harness.run_agent(setup)  # warm up the Worker and the connection
+    ordered = sorted(setups, key=lambda s: s.local_model_calls)  # fewer Worker restarts (see bench.harness)
     points = []
     for agents in levels:
-        for setup in setups:
+        for setup in ordered:
+            await harness.run_agent(setup)  # warm up the Worker and the connection, restarted or not
             points.append(await _burst(harness, setup, agents))
-    return points
+    return sorted(points, key=lambda p: (p.agents, [s.name for s in setups].index(p.setup)))
 
 
 async def _burst(harness: Harness, setup: Setup, agents: int) -> ConcurrencyPoint:
     server = await harness.server_pid(setup)
-    cpu_before = (cpu_seconds(), cpu_seconds(server))
+    cpu_before = (time.process_time(), cpu_seconds(server))
     started = time.perf_counter()
     latencies = await asyncio.gather(*(harness.run_agent(setup) for _ in range(agents)))
     wall = time.perf_counter() - started
-    cpu_after = (cpu_seconds(), cpu_seconds(server))
+    cpu_after = (time.process_time(), cpu_seconds(server))
     spent = [None if a is None or b is None else b - a for a, b in zip(cpu_before, cpu_after, strict=True)]
     return ConcurrencyPoint(setup.name, agents, wall, list(latencies), spent[0], spent[1])

@@ -6,6 +6,15 @@ default settings when a setup asks for it, one client with the OpenAI Agents
 plugin per setup, and one in-process Worker per setup on its own Task Queue.
 The model is always the offline model: the benchmark measures what Temporal
 adds to a step, and a real model's latency would drown it.
+
+One catch shapes the harness: the OpenAI Agents plugin makes ``Runner.run``
+inside Workflows use a runner that it installs process-wide when a Worker
+starts, with that Worker's model-call parameters. Two Workers in one process
+with different parameters (Activities here, Local Activities there) would
+share whichever started last. So the harness only ever runs Workers with the
+same parameters: switching to a setup with other parameters stops every
+Worker first (newest first, which restores the plugin's runner in order), and
+the setup's Worker starts afresh.
 """
 
 from __future__ import annotations
@@ -32,10 +41,10 @@ from shared.server import DevServer
 OFFLINE = ModelChoice(OfflineModelProvider(), "the offline model, a deterministic stand-in", offline=True)
 
 
-def cpu_seconds(pid: int | None = None) -> float | None:
-    """CPU time (user + system) used so far by a process: this one by default, another from ``/proc`` on Linux."""
+def cpu_seconds(pid: int | None) -> float | None:
+    """CPU time (user + system) another process has used so far, from ``/proc`` (``None`` where there is none)."""
     if pid is None:
-        return time.process_time()
+        return None
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:
@@ -98,6 +107,7 @@ class Harness:
     def __init__(self) -> None:
         self._servers: dict[tuple[tuple[str, str], ...], DevServer] = {}
         self._own_servers: list[DevServer] = []
+        self._clients: dict[str, Client] = {}
         self._ready: dict[str, Ready] = {}
         self._prefix = uuid.uuid4().hex[:6]
 
@@ -113,9 +123,7 @@ class Harness:
 
     async def close(self) -> None:
         """Stop every Worker and every server this harness started (not the kernel's own server)."""
-        for ready in self._ready.values():
-            await ready.worker.stop()
-        self._ready.clear()
+        await self.stop_workers()
         for server in self._own_servers:
             server.stop()
         self._own_servers.clear()
@@ -133,17 +141,19 @@ class Harness:
             self._own_servers.append(server)
         return self._servers[key]
 
+    async def stop_workers(self) -> None:
+        """Stop every Worker this harness runs, newest first."""
+        for ready in reversed(list(self._ready.values())):
+            await ready.worker.stop()
+        self._ready.clear()
+
     async def ready(self, setup: Setup) -> Ready:
-        """The setup's client and Worker, started on first use."""
+        """The setup's client and Worker, started on first use (see the module docstring for when it restarts)."""
         if setup.key in self._ready:
             return self._ready[setup.key]
-        server = await self.server_for(setup)
-        params = ModelActivityParameters(
-            start_to_close_timeout=timedelta(seconds=60), use_local_activity=setup.local_model_calls
-        )
-        client = await Client.connect(
-            server.address, plugins=[agents_plugin(OFFLINE, params)], identity=f"bench@{os.getpid()}"
-        )
+        if any(r.setup.local_model_calls != setup.local_model_calls for r in self._ready.values()):
+            await self.stop_workers()
+        client = await self._client(setup)
         task_queue = f"bench-{self._prefix}-{setup.key}"
         worker = await shared.start_worker(
             client,
@@ -155,6 +165,18 @@ class Harness:
         )
         self._ready[setup.key] = Ready(setup, client, task_queue, worker)
         return self._ready[setup.key]
+
+    async def _client(self, setup: Setup) -> Client:
+        """A client with the plugin configured for the setup's model calls, connected once."""
+        if setup.key not in self._clients:
+            server = await self.server_for(setup)
+            params = ModelActivityParameters(
+                start_to_close_timeout=timedelta(seconds=60), use_local_activity=setup.local_model_calls
+            )
+            self._clients[setup.key] = await Client.connect(
+                server.address, plugins=[agents_plugin(OFFLINE, params)], identity=f"bench@{os.getpid()}"
+            )
+        return self._clients[setup.key]
 
     async def run_agent(self, setup: Setup, prompt: str = PROMPT) -> float:
         """Run the benchmark agent once under this setup and return the seconds it took, end to end."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 import statistics
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bench.harness import OFFLINE, Harness, HistoryShape, cpu_seconds
 from bench.setups import Setup
@@ -92,53 +92,63 @@ def percentile(values: Sequence[float], pct: float) -> float:
     return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
 
 
+@dataclass
+class _Tally:
+    """What the counted runs of one row added up to."""
+
+    times_ms: list[float] = field(default_factory=list)
+    worker_cpu_ms: float = 0.0
+    server_cpu_ms: float | None = 0.0
+    """``None`` once a reading is missing (no ``/proc``, as on macOS)."""
+
+    def add(self, seconds: float, worker_cpu_s: float, server_cpu_s: float | None) -> None:
+        self.times_ms.append(seconds * 1000)
+        self.worker_cpu_ms += worker_cpu_s * 1000
+        self.server_cpu_ms = (
+            None if self.server_cpu_ms is None or server_cpu_s is None else (self.server_cpu_ms + server_cpu_s * 1000)
+        )
+
+
 async def measure_overhead(
     harness: Harness, setups: Sequence[Setup], *, rounds: int = 5, block: int = 6, warmup: int = 3
 ) -> list[OverheadRow]:
     """Time every setup and plain ``Runner.run`` in interleaved rounds; return plain's row first."""
     await _check_steps()
     shapes = {s.name: await HistoryShape.of(await harness.run_agent_handle(s)) for s in setups}
-    servers = {s.name: await harness.server_pid(s) for s in setups}
-    times: dict[str, list[float]] = {PLAIN: [], **{s.name: [] for s in setups}}
-    cpu: dict[str, list[float]] = {name: [0.0, 0.0] for name in times}
+    tallies = {PLAIN: _Tally(server_cpu_ms=None), **{s.name: _Tally() for s in setups}}
+    # Setups with the same model-call parameters take their turns next to each other: switching costs a Worker restart.
+    order = [None, *sorted(setups, key=lambda s: s.local_model_calls)]
     for _ in range(rounds):
-        for name in times:
-            setup = next((s for s in setups if s.name == name), None)
+        for setup in order:
+            tally = tallies[setup.name if setup else PLAIN]
+            server = await harness.server_pid(setup) if setup else None
+            handle = None
             for i in range(warmup + block):
-                before = (cpu_seconds(), cpu_seconds(servers.get(name)))
-                seconds = await harness.run_agent(setup) if setup else await _time_plain()
-                after = (cpu_seconds(), cpu_seconds(servers.get(name)))
+                worker_cpu, server_cpu, started = time.process_time(), cpu_seconds(server), time.perf_counter()
+                if setup:
+                    handle = await harness.run_agent_handle(setup)
+                else:
+                    await run_plain(PROMPT, OFFLINE.provider)
+                seconds = time.perf_counter() - started
                 if i >= warmup:
-                    times[name].append(seconds * 1000)
-                    for side in (0, 1):
-                        if before[side] is not None and after[side] is not None:
-                            cpu[name][side] += (after[side] - before[side]) * 1000
-    plain_ms = statistics.median(times[PLAIN])
+                    server_after = cpu_seconds(server)
+                    server_spent = None if server_cpu is None or server_after is None else server_after - server_cpu
+                    tally.add(seconds, time.process_time() - worker_cpu, server_spent)
+            if setup and handle and await HistoryShape.of(handle) != shapes[setup.name]:
+                raise RuntimeError(
+                    f"{setup.name} wrote a different history than in its first run: another Worker in this process "
+                    "changed the plugin's model-call parameters (see bench/harness.py)."
+                )
+    plain_ms = statistics.median(tallies[PLAIN].times_ms)
     runs = rounds * block
-    plain = OverheadRow(
-        PLAIN, "no Temporal: nothing is recorded, nothing survives a crash", "", times[PLAIN], plain_ms,
-        worker_cpu_ms=cpu[PLAIN][0] / runs,
-    )  # fmt: skip
-    rows = [
-        OverheadRow(
-            s.name,
-            s.change,
-            s.trade,
-            times[s.name],
-            plain_ms,
-            shapes[s.name],
-            worker_cpu_ms=cpu[s.name][0] / runs,
-            server_cpu_ms=cpu[s.name][1] / runs if servers[s.name] else None,
-        )  # fmt: skip
-        for s in setups
-    ]
-    return [plain, *rows]
 
+    def row(name: str, change: str, trade: str, shape: HistoryShape | None) -> OverheadRow:
+        tally = tallies[name]
+        server_ms = None if tally.server_cpu_ms is None else tally.server_cpu_ms / runs
+        return OverheadRow(name, change, trade, tally.times_ms, plain_ms, shape, tally.worker_cpu_ms / runs, server_ms)
 
-async def _time_plain() -> float:
-    started = time.perf_counter()
-    await run_plain(PROMPT, OFFLINE.provider)
-    return time.perf_counter() - started
+    plain = row(PLAIN, "no Temporal: nothing is recorded, nothing survives a crash", "", None)
+    return [plain, *(row(s.name, s.change, s.trade, shapes[s.name]) for s in setups)]
 
 
 async def _check_steps() -> None:

@@ -18,7 +18,7 @@ def overhead_axes(results: Results, ax) -> None:  # noqa: ANN001 (a matplotlib A
     medians = [r.per_step_ms for r in rows][::-1]
     p95 = [max(r.per_step_p95_ms - r.per_step_ms, 0) for r in rows][::-1]
     ax.barh(names, medians, xerr=[[0] * len(p95), p95], color="tab:blue", capsize=3)
-    ax.set_xlabel("overhead per step over plain Runner.run (ms; whisker: p95)")
+    ax.set_xlabel("ms per step over plain Runner.run\n(bar: median, whisker: p95)")
     ax.set_title("What each setup adds to one agent step")
 
 
@@ -71,7 +71,7 @@ def picture(results: Results) -> BenchPicture:
         )
         if data
     ]
-    figure = Figure(figsize=(6.5 * len(panels), 4.5))
+    figure = Figure(figsize=(8 * len(panels), 4.5))
     for i, (_, draw) in enumerate(panels, start=1):
         draw(results, figure.add_subplot(1, len(panels), i))
     figure.tight_layout()

@@ -55,7 +55,7 @@ class Results:
             if point.cpu_ms_per_step is not None:
                 detail += f", {point.cpu_ms_per_step:.1f} ms CPU/step: the cores cap it at "
                 detail += f"{point.cpu_bound_steps_per_s:.0f} steps/s"
-            what = f"{point.setup}, {point.agents} agents"
+            what = f"{point.setup}, {point.agents} agent{'s' if point.agents > 1 else ''}"
             rows.append(("concurrency", what, f"{point.steps_per_s:.0f} steps/s", detail))
         for drill in self.recovery:
             rows.append(
@@ -79,9 +79,10 @@ class Results:
             else:
                 name, turn = first
                 value = f"{LIMIT_NAMES[name]} at turn {turn}"
-                suggested = chat.limit_turns().get("suggested")
-                detail = f"+{chat.bytes_per_turn() / 1024:.1f} KB at turn {chat.turns[-1].turn}; "
-                detail += f"the server suggests continue-as-new from turn {suggested}"
+                detail = f"+{chat.bytes_per_turn() / 1024:.1f} KB at turn {chat.first_run()[-1].turn}; "
+                detail += f"the server suggests continue-as-new from turn {chat.limit_turns()['suggested']}"
+                if chat.continued_at() is not None:
+                    detail += f" (the chat did, at turn {chat.continued_at()})"
             rows.append(("history", chat.name, value, detail))
         return rows
 
@@ -124,6 +125,7 @@ def machine() -> dict[str, object]:
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "cpus": os.cpu_count(),
         "cpu": _cpu_model(),
+        "memory_gib": _memory_gib(),
         "platform": platform.platform(),
         "python": platform.python_version(),
         "temporalio": temporalio.__version__,
@@ -135,6 +137,13 @@ def load_average() -> tuple[float, float, float] | None:
     try:
         return tuple(round(x, 2) for x in os.getloadavg())  # type: ignore[return-value]
     except OSError:
+        return None
+
+
+def _memory_gib() -> float | None:
+    try:
+        return round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1)
+    except (ValueError, OSError):
         return None
 
 
