@@ -40,6 +40,9 @@ from shared.server import DevServer
 
 OFFLINE = ModelChoice(OfflineModelProvider(), "the offline model, a deterministic stand-in", offline=True)
 
+LOCAL_MODEL_PARAMS = ModelActivityParameters(start_to_close_timeout=timedelta(seconds=60), use_local_activity=True)
+"""``shared.agents_plugin``'s model-call parameters, with each model call a Local Activity."""
+
 
 def cpu_seconds(pid: int | None) -> float | None:
     """CPU time (user + system) another process has used so far, from ``/proc`` (``None`` where there is none)."""
@@ -110,10 +113,10 @@ class Harness:
         self._clients: dict[str, Client] = {}
         self._ready: dict[str, Ready] = {}
         self._prefix = uuid.uuid4().hex[:6]
+        # The offline model answers every setup: no key is needed, so no trace is exported either.
+        os.environ.setdefault("OPENAI_AGENTS_DISABLE_TRACING", "1")
 
     async def __aenter__(self) -> Harness:
-        # No key is needed and no trace is exported: the offline model answers.
-        os.environ.setdefault("OPENAI_AGENTS_DISABLE_TRACING", "1")
         return self
 
     async def __aexit__(
@@ -170,9 +173,7 @@ class Harness:
         """A client with the plugin configured for the setup's model calls, connected once."""
         if setup.key not in self._clients:
             server = await self.server_for(setup)
-            params = ModelActivityParameters(
-                start_to_close_timeout=timedelta(seconds=60), use_local_activity=setup.local_model_calls
-            )
+            params = LOCAL_MODEL_PARAMS if setup.local_model_calls else None  # None: shared's own defaults
             self._clients[setup.key] = await Client.connect(
                 server.address, plugins=[agents_plugin(OFFLINE, params)], identity=f"bench@{os.getpid()}"
             )

@@ -126,7 +126,7 @@ async def measure_growth(
 ) -> Growth:
     """Chat for ``turns`` turns (each asks for the weather somewhere), then read each run's history turn by turn."""
     if max_turns_per_run is None:
-        name = "without continue-as-new"
+        name = "no turn limit"  # notebook 04's chat still continues as new when the server suggests it
     else:
         name = f"continue-as-new every {max_turns_per_run} turns"
     chat = ChatInput(max_turns_per_run=max_turns_per_run or turns + 1, keep_turns=5)

@@ -5,13 +5,14 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from bench.overhead import PLAIN
 from bench.report import Results
 
 
-def overhead_axes(results: Results, ax) -> None:  # noqa: ANN001 (a matplotlib Axes)
+def overhead_axes(results: Results, ax: Axes) -> None:
     """Median overhead per step for each setup, with its 95th percentile as a whisker."""
     rows = [r for r in results.overhead if r.name != PLAIN]
     names = [r.name for r in rows][::-1]
@@ -22,7 +23,7 @@ def overhead_axes(results: Results, ax) -> None:  # noqa: ANN001 (a matplotlib A
     ax.set_title("What each setup adds to one agent step")
 
 
-def concurrency_axes(results: Results, ax) -> None:  # noqa: ANN001
+def concurrency_axes(results: Results, ax: Axes) -> None:
     """Steps per second against the number of agents running at once, one line per setup."""
     for setup in dict.fromkeys(p.setup for p in results.concurrency):
         points = [p for p in results.concurrency if p.setup == setup]
@@ -34,7 +35,7 @@ def concurrency_axes(results: Results, ax) -> None:  # noqa: ANN001
     ax.legend(fontsize="small")
 
 
-def growth_axes(results: Results, ax) -> None:  # noqa: ANN001
+def growth_axes(results: Results, ax: Axes) -> None:
     """The current run's Event History size after each turn of a chat, with and without continue-as-new."""
     for chat in results.growth:
         ax.plot([t.turn for t in chat.turns], [t.history_bytes / 1024 for t in chat.turns], label=chat.name)

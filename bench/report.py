@@ -13,6 +13,7 @@ from bench.concurrency import ConcurrencyPoint
 from bench.history_growth import Growth
 from bench.overhead import PLAIN, OverheadRow
 from bench.recovery import Recovery
+from bench.setups import BEFORE
 from bench.startup import Startup
 from recipes.bench_agent import STEPS
 
@@ -39,7 +40,7 @@ class Results:
     def rows(self) -> list[tuple[str, str, str, str]]:
         """The table: section, what, the headline figure, and the details."""
         rows = []
-        before = next((r for r in self.overhead if r.name.startswith("before")), None)
+        before = next((r for r in self.overhead if r.name == BEFORE.name), None)
         for row in self.overhead:
             if row.name == PLAIN:
                 rows.append(("overhead", row.name, f"{row.run_ms:.1f} ms/run", f"{STEPS} steps, nothing recorded"))
