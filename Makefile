@@ -1,4 +1,5 @@
 # `make lab` to learn, `make test` to check everything, `make doctor` before a workshop. All set up .venv first.
+# `make bench` measures what durability costs (about 10 minutes; see the README's Performance section).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -12,9 +13,9 @@ OFFLINE := env -u OPENAI_API_KEY -u OPENAI_BASE_URL -u OPENAI_MODEL -u TEMPORAL_
 	-u TEMPORAL_TLS -u TEMPORAL_TLS_CLIENT_CERT_PATH -u TEMPORAL_TLS_CLIENT_KEY_PATH \
 	-u TEMPORAL_TLS_SERVER_CA_CERT_PATH -u TEMPORAL_TLS_SERVER_NAME -u COOKBOOK_UI_PORT -u COOKBOOK_UI_IP
 
-LINTED := shared recipes tests notebooks examples tools
+LINTED := shared recipes bench tests notebooks examples tools
 
-.PHONY: lab test lint install doctor exercises clean
+.PHONY: lab test bench lint install doctor exercises clean
 
 install: $(STAMP)
 
@@ -38,7 +39,7 @@ lab: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check $(LINTED)
-	$(BIN)/ruff format --check shared recipes tests examples tools
+	$(BIN)/ruff format --check shared recipes bench tests examples tools
 
 # About 10-15 minutes the first time on a 2-core laptop; pytest prints each test as it starts (-v).
 test: lint
@@ -56,6 +57,10 @@ EXERCISE_TESTS = $(wildcard tests/test_exercises_$(NB)*.py)
 exercises: $(STAMP)
 	@test -n "$(EXERCISE_TESTS)" || { echo "No tests/test_exercises_$(NB)*.py: notebook $(NB)'s Exercises section says how to check its exercises."; exit 1; }
 	$(OFFLINE) CHECK_MY_EXERCISES=1 $(BIN)/python -m pytest -p no:cacheprovider -q --tb=short $(EXERCISE_TESTS)
+
+# The benchmark: one table on stdout, bench/results/latest.json and latest.png. Offline, like `make test`.
+bench: $(STAMP)
+	$(OFFLINE) $(BIN)/python -m bench
 
 # Removes .venv, caches, the cookbook's logs, server databases and scratch folders; nothing else (see tools/clean.py).
 clean:

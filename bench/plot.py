@@ -1,0 +1,79 @@
+"""The benchmark's three pictures: overhead per setup, throughput against concurrency, history size against turns."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from bench.overhead import PLAIN
+from bench.report import Results
+
+
+def overhead_axes(results: Results, ax: Axes) -> None:
+    """Median overhead per step for each setup, with its 95th percentile as a whisker."""
+    rows = [r for r in results.overhead if r.name != PLAIN]
+    names = [r.name for r in rows][::-1]
+    medians = [r.per_step_ms for r in rows][::-1]
+    p95 = [max(r.per_step_p95_ms - r.per_step_ms, 0) for r in rows][::-1]
+    ax.barh(names, medians, xerr=[[0] * len(p95), p95], color="tab:blue", capsize=3)
+    ax.set_xlabel("ms per step over plain Runner.run\n(bar: median, whisker: p95)")
+    ax.set_title("What each setup adds to one agent step")
+
+
+def concurrency_axes(results: Results, ax: Axes) -> None:
+    """Steps per second against the number of agents running at once, one line per setup."""
+    for setup in dict.fromkeys(p.setup for p in results.concurrency):
+        points = [p for p in results.concurrency if p.setup == setup]
+        ax.plot([p.agents for p in points], [p.steps_per_s for p in points], marker="o", label=setup)
+    ax.set_xscale("log")
+    ax.set_xlabel("agents at once")
+    ax.set_ylabel("steps per second")
+    ax.set_title("Throughput against concurrency")
+    ax.legend(fontsize="small")
+
+
+def growth_axes(results: Results, ax: Axes) -> None:
+    """The current run's Event History size after each turn of a chat, with and without continue-as-new."""
+    for chat in results.growth:
+        ax.plot([t.turn for t in chat.turns], [t.history_bytes / 1024 for t in chat.turns], label=chat.name)
+    ax.set_xlabel("chat turn")
+    ax.set_ylabel("Event History of the current run (KB)")
+    ax.set_title("History size against turns")
+    ax.legend(fontsize="small")
+
+
+@dataclass
+class BenchPicture:
+    """The benchmark's figure: a PNG in Jupyter, one line of what it shows elsewhere."""
+
+    figure: Figure
+    panels: list[str]
+
+    def _repr_png_(self) -> bytes:
+        buffer = io.BytesIO()
+        self.figure.savefig(buffer, format="png", dpi=100)
+        return buffer.getvalue()
+
+    def __repr__(self) -> str:
+        return f"<Benchmark figure: {', '.join(self.panels)}>"
+
+
+def picture(results: Results) -> BenchPicture:
+    """Draw every panel the results have data for, side by side."""
+    panels = [
+        (name, draw)
+        for name, draw, data in (
+            ("overhead per setup", overhead_axes, results.overhead),
+            ("throughput against concurrency", concurrency_axes, results.concurrency),
+            ("history size against turns", growth_axes, results.growth),
+        )
+        if data
+    ]
+    figure = Figure(figsize=(8 * len(panels), 4.5))
+    for i, (_, draw) in enumerate(panels, start=1):
+        draw(results, figure.add_subplot(1, len(panels), i))
+    figure.tight_layout()
+    return BenchPicture(figure, [name for name, _ in panels])

@@ -1,0 +1,40 @@
+"""Notebook 06's exercises: edit each ``TODO``, then run the notebook's check cell (or ``tests/test_solutions_06.py``).
+
+Solutions: ``recipes/solutions/ex06_durability_costs.py``.
+"""
+
+from __future__ import annotations
+
+from temporalio.client import WorkflowHandle
+
+from bench import Growth, Setup
+from bench.setups import DEFAULTS
+
+
+def high_volume_setup() -> Setup:
+    """Exercise 1: model calls as Local Activities, the tool still an Activity, and autoscaling pollers.
+
+    Build a ``Setup`` (see ``bench/setups.py`` for examples) and measure it
+    against ``DEFAULTS`` with ``bench.measure_overhead``.
+    """
+    # TODO: return Setup(name, change, trade, local_model_calls=..., worker_options={...})
+    return DEFAULTS
+
+
+async def activity_waits(handle: WorkflowHandle) -> list[float]:
+    """Exercise 2: for each Activity of a finished run, the milliseconds between scheduled and started.
+
+    Hint: ``ACTIVITY_TASK_STARTED`` events name their ``scheduled_event_id``,
+    as ``bench.workflow_task_waits`` does for Workflow Tasks.
+    """
+    # TODO: read handle.fetch_history() and pair each started event with its scheduled event
+    return []
+
+
+def turns_per_run_under(growth: Growth, budget_bytes: int) -> int:
+    """Exercise 3: the most turns one run may hold before its Event History passes ``budget_bytes``.
+
+    ``growth`` is a chat measured without continue-as-new. Return 0 if even the first turn is over budget.
+    """
+    # TODO: look at growth.turns (each has .turn and .history_bytes)
+    return 0

@@ -1,0 +1,97 @@
+"""The benchmark measures what it says: the right agent, the right setups, and a table, JSON and plot that hold it.
+
+Nothing here asserts a time: performance claims come from ``make bench``. These
+tests check what is the same on every machine (step counts, history shapes,
+table and file layout) and that bad input gets a clear message.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import AsyncIterator
+
+import pytest
+
+from bench import Harness, Results, measure_concurrency, measure_growth, measure_overhead, picture
+from bench.overhead import PLAIN
+from bench.setups import ALL_LOCAL, BEFORE, DEFAULTS, LOCAL_MODEL_CALLS, OVERHEAD_SETUPS
+from recipes import chat_agent
+from recipes.bench_agent import PROMPT, STEPS, run_plain
+from shared import Connection, start_worker
+from shared.offline_model import OfflineModelProvider
+from shared.server import DYNAMIC_CONFIG
+
+
+@pytest.fixture
+async def harness(conn: Connection) -> AsyncIterator[Harness]:
+    async with Harness() as h:
+        yield h
+
+
+async def test_the_plain_agent_takes_the_stated_number_of_steps() -> None:
+    answer, steps = await run_plain(PROMPT, OfflineModelProvider())
+    assert steps == STEPS == 7
+    assert all(city in answer for city in ("Lima", "Paris", "Tokyo"))
+
+
+def test_the_before_setup_differs_from_the_defaults_only_in_the_transfer_queue_rate() -> None:
+    assert BEFORE.server_config is not None
+    assert {k: v for k, v in DYNAMIC_CONFIG.items() if k not in BEFORE.server_config} == {
+        "history.transferProcessorMaxPollRPS": "1000"
+    }
+    assert len({s.key for s in OVERHEAD_SETUPS}) == len(OVERHEAD_SETUPS)
+
+
+async def test_overhead_rows_record_what_each_setup_writes_to_the_history(harness: Harness) -> None:
+    rows = await measure_overhead(harness, [DEFAULTS, LOCAL_MODEL_CALLS, ALL_LOCAL], rounds=1, block=2, warmup=1)
+    assert [r.name for r in rows] == [PLAIN, DEFAULTS.name, LOCAL_MODEL_CALLS.name, ALL_LOCAL.name]
+    assert all(len(r.runs_ms) == 2 for r in rows)
+    shapes = {r.name: r.shape for r in rows[1:]}
+    # 4 model calls and 3 tool calls: as Activities, as markers, or a mix.
+    assert (shapes[DEFAULTS.name].activities, shapes[DEFAULTS.name].workflow_tasks) == (7, 8)
+    assert (shapes[LOCAL_MODEL_CALLS.name].local_activities, shapes[LOCAL_MODEL_CALLS.name].activities) == (4, 3)
+    assert (shapes[ALL_LOCAL.name].local_activities, shapes[ALL_LOCAL.name].workflow_tasks) == (7, 1)
+    assert rows[0].shape is None and rows[0].server_cpu_ms is None
+
+
+async def test_concurrency_runs_every_agent_and_counts_its_steps(harness: Harness) -> None:
+    points = await measure_concurrency(harness, [DEFAULTS], levels=(1, 3))
+    assert [(p.agents, len(p.latencies_s)) for p in points] == [(1, 1), (3, 3)]
+    assert all(p.steps_per_s == p.agents * STEPS / p.wall_s for p in points)
+
+
+async def test_history_growth_with_continue_as_new_starts_over(conn: Connection, task_queue: str) -> None:
+    worker = await start_worker(
+        conn.client, task_queue=task_queue, workflows=chat_agent.WORKFLOWS, activities=chat_agent.ACTIVITIES
+    )
+    try:
+        straight = await measure_growth(conn.client, task_queue, turns=4)
+        chained = await measure_growth(conn.client, task_queue, turns=4, max_turns_per_run=2)
+    finally:
+        await worker.stop()
+    assert [t.run for t in straight.turns] == [1, 1, 1, 1]
+    assert [t.history_events for t in straight.turns] == sorted(t.history_events for t in straight.turns)
+    assert straight.first_limit() is not None and chained.first_limit() is None
+    assert max(t.run for t in chained.turns) > 1
+
+
+async def test_results_make_one_table_a_json_file_and_a_picture(harness: Harness) -> None:
+    results = Results(overhead=await measure_overhead(harness, [DEFAULTS], rounds=1, block=1, warmup=0))
+    table = results.table().splitlines()
+    assert table[0].split() == ["section", "what", "result", "details"]
+    assert [line.split()[0] for line in table[2:]] == ["overhead", "overhead"]
+    data = json.loads(json.dumps(results.as_dict()))
+    assert data["steps_per_run"] == STEPS and data["overhead"][1]["history"]["events"] == 47
+    drawn = picture(results)
+    assert repr(drawn) == "<Benchmark figure: overhead per setup>"
+    assert drawn._repr_png_().startswith(b"\x89PNG")
+
+
+def test_an_unknown_section_is_refused_in_one_line() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "bench", "--only", "overhead,speed"], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 2
+    assert "unknown section(s) speed; choose from overhead, concurrency, recovery, startup, history" in done.stderr
