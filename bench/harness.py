@@ -1,7 +1,7 @@
 """Servers, clients and Workers for the benchmark's setups, all in this process.
 
 ``Harness`` starts what the setups need once: the cookbook's embedded dev
-server (``shared.start_dev_server``), a second dev server with Temporal's
+server (``shared.server.start_dev_server``), a second dev server with Temporal's
 default settings when a setup asks for it, one client with the OpenAI Agents
 plugin per setup, and one in-process Worker per setup on its own Task Queue.
 The model is always the offline model: the benchmark measures what Temporal
@@ -36,7 +36,8 @@ from bench.setups import Setup
 from recipes.bench_agent import ACTIVITIES, PROMPT, WORKFLOWS, BenchAgentWorkflow, BenchRequest
 from shared.models import ModelChoice, agents_plugin
 from shared.offline_model import OfflineModelProvider
-from shared.server import DevServer
+from shared.server import DevServer, start_dev_server
+from shared.worker import BackgroundWorker
 
 OFFLINE = ModelChoice(OfflineModelProvider(), "the offline model, a deterministic stand-in", offline=True)
 
@@ -101,7 +102,7 @@ class Ready:
     setup: Setup
     client: Client
     task_queue: str
-    worker: shared.BackgroundWorker
+    worker: BackgroundWorker
 
 
 class Harness:
@@ -135,7 +136,7 @@ class Harness:
     async def server_for(self, setup: Setup) -> DevServer:
         """The dev server with the setup's settings: the cookbook's own, or a second one started here."""
         if setup.server_config is None:
-            return await shared.start_dev_server()
+            return await start_dev_server()
         key = tuple(sorted(setup.server_config.items()))
         if key not in self._servers:
             server = DevServer(None, dynamic_config=dict(setup.server_config))

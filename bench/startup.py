@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from jupyter_client.manager import AsyncKernelManager
 
 import shared
-from shared.server import DevServer
+from shared.server import DevServer, start_dev_server
 
 FIRST_RESULT_CELL = """
 import shared
@@ -55,7 +55,7 @@ async def server_start(tries: int = 3) -> Startup:
 
 async def worker_process_start(tries: int = 3) -> Startup:
     """Seconds from launching a worker process (imports included) until it polls its Task Queue."""
-    await shared.start_dev_server()
+    await start_dev_server()
     samples = []
     for _ in range(tries):
         started = time.perf_counter()
