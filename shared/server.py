@@ -222,6 +222,7 @@ class DevServer:
         self.marker = f"cookbook-{uuid.uuid4().hex[:12]}"
         self.process: subprocess.Popen[bytes] | None = None
         self._address_in_use = False  # once clients know the address, a restart must keep it
+        self._abandoned_connect = False  # whether a readiness check gave up on a connection attempt
         self._choose_ports()
         atexit.register(self.stop)
 
@@ -329,6 +330,7 @@ class DevServer:
         connections and never answers cannot stall the start-up.
         """
         deadline = time.monotonic() + READY_TIMEOUT_S
+        self._abandoned_connect = False
         try:
             while not await self._answers():
                 if not self.running:
@@ -340,9 +342,10 @@ class DevServer:
                     )
                 await asyncio.sleep(0.05)
         finally:
-            # Abandoned connection attempts sit in reference cycles with their errors; free them now,
-            # while Python runs, or the Rust side closes them during interpreter exit and panics.
-            gc.collect()
+            if self._abandoned_connect:
+                # An abandoned connection attempt sits in a reference cycle with its error; free it now,
+                # while Python runs, or the Rust side closes it during interpreter exit and panics.
+                gc.collect()
 
     async def _answers(self) -> bool:
         """One readiness check: whether this server (not just anything on the port) answers within a second."""
@@ -352,7 +355,10 @@ class DevServer:
             client = await asyncio.wait_for(Client.connect(self.address), ATTEMPT_TIMEOUT_S)
             request = DescribeNamespaceRequest(namespace=self.marker)
             await client.workflow_service.describe_namespace(request, timeout=timedelta(seconds=ATTEMPT_TIMEOUT_S))
-        except Exception:  # not up yet, not answering, or not this server (no marker Namespace)
+        except TimeoutError:  # something holds the port and does not answer
+            self._abandoned_connect = True
+            return False
+        except Exception:  # not up yet, or not this server (no marker Namespace)
             return False
         return self.running
 

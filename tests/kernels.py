@@ -61,3 +61,5 @@ async def kernel(cwd: str | None = None) -> AsyncIterator[Kernel]:
         k.client.stop_channels()
         if await manager.is_alive():
             await manager.shutdown_kernel(now=False)
+        else:  # killed by the test: still close its sockets and zmq context, or their finaliser blocks later
+            await manager.cleanup_resources()
