@@ -44,7 +44,7 @@ lint: $(STAMP)
 # About 10-15 minutes the first time on a 2-core laptop; pytest prints each test as it starts (-v).
 test: lint
 	@echo "== pytest tests: the server, workers, crashes, approvals, replay, exercises (most of the time goes here)"
-	$(OFFLINE) $(BIN)/python -m pytest -v tests
+	$(OFFLINE) $(BIN)/python -m pytest -v --durations=25 tests
 	@echo "== every notebook under nbval, compared with its stored outputs"
 	$(OFFLINE) $(BIN)/python -m pytest -v --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg -p no:cacheprovider notebooks
 
