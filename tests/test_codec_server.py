@@ -126,6 +126,7 @@ async def test_a_codec_server_that_is_down_is_one_clear_line(codec_server: Codec
         await decode_with(codec_server, sealed)
     restarted = await start_codec_server()
     assert restarted.port == codec_server.port, "a restart keeps the port the Web UI was given"
+    assert restarted.ui_endpoint == codec_server.ui_endpoint, "and the token in its endpoint"
     assert len((await decode_with(restarted, sealed)).payloads) == 1
 
 
