@@ -9,7 +9,6 @@ and terminates a run at 50 MB, and refuses any one payload over 2 MB).
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +18,7 @@ from temporalio.client import Client, WorkflowHandle
 from temporalio.common import WorkflowIDConflictPolicy
 
 from recipes.chat_agent import ChatAgentWorkflow
+from shared.display import figure_png
 from shared.payloads import payloads_in
 
 MODEL_ACTIVITY = "invoke_model_activity"
@@ -102,9 +102,7 @@ class GrowthPlot:
         return fig
 
     def _repr_png_(self) -> bytes:
-        buffer = io.BytesIO()
-        self.figure().savefig(buffer, format="png", dpi=100)
-        return buffer.getvalue()
+        return figure_png(self.figure())
 
     def __repr__(self) -> str:
         turns = max(len(c.sizes) for c in self.curves)
