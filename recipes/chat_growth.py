@@ -20,8 +20,8 @@ from temporalio.common import WorkflowIDConflictPolicy
 from recipes.chat_agent import ChatAgentWorkflow
 from shared.display import figure_png
 from shared.payloads import payloads_in
+from shared.pending_activities import MODEL_ACTIVITIES
 
-MODEL_ACTIVITY = "invoke_model_activity"
 FILLER = (
     "Day {day}: morning train to the coast, a long lunch by the harbour, a walk along the cliffs, "
     "and dinner somewhere with a view. Budget about 150 EUR. Remember the museum closes early. "
@@ -75,7 +75,7 @@ async def model_input_share(handle: WorkflowHandle) -> float:
         size = sum(p.ByteSize() for p in payloads_in(event))
         total += size
         if event.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
-            if event.activity_task_scheduled_event_attributes.activity_type.name == MODEL_ACTIVITY:
+            if event.activity_task_scheduled_event_attributes.activity_type.name in MODEL_ACTIVITIES:
                 model_inputs += size
     return model_inputs / total if total else 0.0
 
