@@ -2,24 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from types import ModuleType
-
-import pytest
 
 from bench import Growth, Harness, HistoryShape
 from bench.history_growth import Turn
 from bench.setups import DEFAULTS
-from shared import Connection
 from tests.exercises import solution_and_starter
 
 EX = "ex06_durability_costs"
-
-
-@pytest.fixture
-async def harness(conn: Connection) -> AsyncIterator[Harness]:
-    async with Harness() as h:
-        yield h
 
 
 def growth(*sizes: int) -> Growth:

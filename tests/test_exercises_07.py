@@ -47,16 +47,20 @@ async def result_of(handle: WorkflowHandle, timeout: float = RESULT_TIMEOUT_S) -
         raise AssertionError(f"The Workflow is stuck: its Workflow Task fails with {failure.message}") from None
 
 
-async def wait_for_review(handle: WorkflowHandle, workflow: Any) -> None:
-    """Wait until the Workflow says it waits for a review; fail at once if it ends without asking."""
+async def card_ticket_waiting_for_review(ex: ModuleType, conn: Connection, team: str) -> WorkflowHandle:
+    """Send the ticket with a card number; return once the Workflow waits for a review, fail if it ends without."""
+    handle = await conn.client.start_workflow(
+        ex.ReviewedSupportWorkflow.run, CARD_TICKET, id=f"ex07-3-{uuid.uuid4().hex[:8]}", task_queue=team
+    )
 
     async def waiting() -> bool:
         if (await handle.describe()).status != WorkflowExecutionStatus.RUNNING:
             outcome = await result_of(handle)
             raise AssertionError(f"The Workflow ended without asking a human: {outcome}")
-        return await handle.query(workflow.status) == "waiting for review"
+        return await handle.query(ex.ReviewedSupportWorkflow.status) == "waiting for review"
 
     await wait_until(waiting, 20, "the Workflow to wait for a review")
+    return handle
 
 
 async def sent_to_an_activity(handle: WorkflowHandle, text: str) -> bool:
@@ -104,12 +108,9 @@ async def test_exercise_2_the_fan_out_reports_a_failing_branch(ex: ModuleType, c
 async def test_exercise_3_a_card_number_waits_for_a_reviewer_then_goes_on_without_it(
     ex: ModuleType, conn: Connection, team: str
 ) -> None:
-    workflow = ex.ReviewedSupportWorkflow
-    handle = await conn.client.start_workflow(
-        workflow.run, CARD_TICKET, id=f"ex07-3-{uuid.uuid4().hex[:8]}", task_queue=team
-    )
-    await wait_for_review(handle, workflow)
-    await handle.execute_update(workflow.review, Decision(approved=True, comment="card removed", reviewer="ana"))
+    handle = await card_ticket_waiting_for_review(ex, conn, team)
+    approval = Decision(approved=True, comment="card removed", reviewer="ana")
+    await handle.execute_update(ex.ReviewedSupportWorkflow.review, approval)
     outcome = await result_of(handle)
     assert outcome.status == "answered", f"After the approval the team should answer, got {outcome}"
     assert not await sent_to_an_activity(handle, CARD), "The card number reached a model or a tool."
@@ -120,10 +121,7 @@ async def test_exercise_3_a_rejection_needs_a_reason_and_then_stops_the_run(
     ex: ModuleType, conn: Connection, team: str
 ) -> None:
     workflow = ex.ReviewedSupportWorkflow
-    handle = await conn.client.start_workflow(
-        workflow.run, CARD_TICKET, id=f"ex07-3-{uuid.uuid4().hex[:8]}", task_queue=team
-    )
-    await wait_for_review(handle, workflow)
+    handle = await card_ticket_waiting_for_review(ex, conn, team)
     rejection = Decision(approved=False, comment="", reviewer="ana")
     with pytest.raises(WorkflowUpdateFailedError) as refused:
         await handle.execute_update(workflow.review, rejection)
