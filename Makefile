@@ -55,7 +55,7 @@ doctor:
 # Check your edited exercise starters (recipes/exercises/): `make exercises NB=01`, or every notebook's without NB.
 EXERCISE_TESTS = $(wildcard tests/test_exercises_$(NB)*.py)
 exercises: $(STAMP)
-	@test -n "$(EXERCISE_TESTS)" || { echo "No tests/test_exercises_$(NB)*.py: notebook $(NB)'s Exercises section says how to check its exercises."; exit 1; }
+	@test -n "$(EXERCISE_TESTS)" || { echo "No tests/test_exercises_$(NB)*.py: NB is a notebook's number, 01 to 09."; exit 1; }
 	$(OFFLINE) CHECK_MY_EXERCISES=1 $(BIN)/python -m pytest -p no:cacheprovider -q --tb=short $(EXERCISE_TESTS)
 
 # The benchmark: one table on stdout, bench/results/latest.json and latest.png. Offline, like `make test`.

@@ -20,6 +20,7 @@ from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client
 
 from recipes.chat_agent import ChatAgentWorkflow, ChatInput
+from shared.pending_activities import MODEL_ACTIVITIES
 
 LIMITS = {
     "payload": 2 * 1024 * 1024,
@@ -159,7 +160,7 @@ async def _turns_of_chain(client: Client, workflow_id: str, run_id: str | None) 
             kind = event.event_type
             if kind == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
                 attributes = event.activity_task_scheduled_event_attributes
-                if attributes.activity_type.name.startswith("invoke_model_activity"):
+                if attributes.activity_type.name in MODEL_ACTIVITIES:
                     largest = max(largest, attributes.input.ByteSize())
             elif kind == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED:
                 request = event.workflow_execution_update_accepted_event_attributes.accepted_request

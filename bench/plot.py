@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 
 from matplotlib.axes import Axes
@@ -10,6 +9,7 @@ from matplotlib.figure import Figure
 
 from bench.overhead import PLAIN
 from bench.report import Results
+from shared.display import figure_png
 
 
 def overhead_axes(results: Results, ax: Axes) -> None:
@@ -53,9 +53,7 @@ class BenchPicture:
     panels: list[str]
 
     def _repr_png_(self) -> bytes:
-        buffer = io.BytesIO()
-        self.figure.savefig(buffer, format="png", dpi=100)
-        return buffer.getvalue()
+        return figure_png(self.figure)
 
     def __repr__(self) -> str:
         return f"<Benchmark figure: {', '.join(self.panels)}>"

@@ -53,11 +53,6 @@ class Recovery:
     resumed_s: float
     completed_s: float
 
-    @property
-    def budget_s(self) -> float:
-        """The goal for ``resumed_s``: the heartbeat timeout (or the start-to-close timeout left) plus one second."""
-        return (self.heartbeat_timeout_s if self.heartbeat_timeout_s is not None else START_TO_CLOSE_S) + 1.0
-
     def as_dict(self) -> dict[str, object]:
         """The drill for the JSON file."""
         return {

@@ -9,7 +9,6 @@ and terminates a run at 50 MB, and refuses any one payload over 2 MB).
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,9 +18,10 @@ from temporalio.client import Client, WorkflowHandle
 from temporalio.common import WorkflowIDConflictPolicy
 
 from recipes.chat_agent import ChatAgentWorkflow
+from shared.display import figure_png
 from shared.payloads import payloads_in
+from shared.pending_activities import MODEL_ACTIVITIES
 
-MODEL_ACTIVITY = "invoke_model_activity"
 FILLER = (
     "Day {day}: morning train to the coast, a long lunch by the harbour, a walk along the cliffs, "
     "and dinner somewhere with a view. Budget about 150 EUR. Remember the museum closes early. "
@@ -75,7 +75,7 @@ async def model_input_share(handle: WorkflowHandle) -> float:
         size = sum(p.ByteSize() for p in payloads_in(event))
         total += size
         if event.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
-            if event.activity_task_scheduled_event_attributes.activity_type.name == MODEL_ACTIVITY:
+            if event.activity_task_scheduled_event_attributes.activity_type.name in MODEL_ACTIVITIES:
                 model_inputs += size
     return model_inputs / total if total else 0.0
 
@@ -102,9 +102,7 @@ class GrowthPlot:
         return fig
 
     def _repr_png_(self) -> bytes:
-        buffer = io.BytesIO()
-        self.figure().savefig(buffer, format="png", dpi=100)
-        return buffer.getvalue()
+        return figure_png(self.figure())
 
     def __repr__(self) -> str:
         turns = max(len(c.sizes) for c in self.curves)

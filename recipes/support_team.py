@@ -38,7 +38,7 @@ from temporalio.common import RetryPolicy
 from temporalio.exceptions import ApplicationError
 from temporalio.openai_agents import ModelActivityParameters
 
-from recipes.research_agent import _work  # notebook 02's slow work, heartbeating so a crash is noticed fast
+from recipes.research_agent import work_with_heartbeats  # notebook 02's slow work: a crash is noticed fast
 
 with workflow.unsafe.imports_passed_through():
     from agents import (
@@ -103,7 +103,7 @@ async def issue_refund(order: RefundOrder) -> str:
     refund twice (notebook 02 showed such a key at work).
     """
     key = f"{activity.info().workflow_id}/{order.order_id}"
-    await _work(order.seconds)
+    await work_with_heartbeats(order.seconds)
     if not ORDER_ID.fullmatch(order.order_id):
         raise ApplicationError(f"no order called {order.order_id!r}", type="UnknownOrder", non_retryable=True)
     return f"Refund issued for order {order.order_id} (key {key})"
@@ -120,7 +120,7 @@ class ServiceCheck:
 @activity.defn
 async def service_status(check: ServiceCheck) -> str:
     """Look a service up on the status page. An unknown service is an error no retry can fix."""
-    await _work(check.seconds)
+    await work_with_heartbeats(check.seconds)
     name = next((known for known in SERVICE_STATUS if known.lower() == check.service.strip().lower()), None)
     if name is None:
         known = ", ".join(SERVICE_STATUS)

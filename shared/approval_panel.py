@@ -31,6 +31,7 @@ import ipywidgets as widgets
 from temporalio.client import WorkflowExecutionStatus, WorkflowFailureError, WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.service import RPCError, RPCStatusCode
 
+from shared.display import widget_bundle
 from shared.errors import CookbookError
 from shared.pending_activities import from_pending
 from shared.waiting import wait_until
@@ -380,9 +381,7 @@ class ApprovalPanel:
         self._set_buttons(False)
 
     def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
-        data = self.widget._repr_mimebundle_(**kwargs)
-        data["text/plain"] = f"ApprovalPanel for Workflow {self.handle.id!r}"
-        return data
+        return widget_bundle(self.widget, f"ApprovalPanel for Workflow {self.handle.id!r}", **kwargs)
 
     def __repr__(self) -> str:
         return f"<ApprovalPanel for Workflow {self.handle.id!r}: {self.status}>"

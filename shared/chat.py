@@ -24,6 +24,7 @@ import ipywidgets as widgets
 from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.service import RPCError
 
+from shared.display import widget_bundle
 from shared.errors import CookbookError
 
 ROLE_STYLE = {"user": "You", "agent": "Agent", "reminder": "⏰"}
@@ -126,9 +127,7 @@ class ChatBox:
         return format_transcript(self.lines)
 
     def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
-        bundle = self.view._repr_mimebundle_(**kwargs) or {}
-        bundle["text/plain"] = repr(self)
-        return bundle
+        return widget_bundle(self.view, repr(self), **kwargs)
 
     def __repr__(self) -> str:
         return f"<ChatBox for {self.handle.id}: {len(self.lines)} lines>"

@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import atexit
 import hmac
 import json
 import os
@@ -42,10 +41,8 @@ import threading
 import urllib.error
 import urllib.request
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from urllib.parse import urlsplit
 
 from google.protobuf import json_format
@@ -53,11 +50,14 @@ from temporalio.api.common.v1 import Payloads
 
 from shared.codec import EncryptionCodec
 from shared.errors import CookbookError
-from shared.server import STATE_DIR, die_with_parent
+from shared.server import free_port
+from shared.services import OwnedProcess, own, owned
 
 TOKEN_ENV = "COOKBOOK_CODEC_SERVER_TOKEN"
 LOOPBACK_ORIGIN = re.compile(r"^http://(127\.0\.0\.1|localhost)(:\d+)?$")
 ALLOWED_HEADERS = "Authorization, Content-Type, X-Namespace"
+NAME = "server"
+"""A kernel owns one codec server, under this name."""
 
 
 class CodecRequestHandler(BaseHTTPRequestHandler):
@@ -152,17 +152,17 @@ class CodecHTTPServer(ThreadingHTTPServer):
         self.allowed_origins = allowed_origins
 
 
-READY_TIMEOUT_S = 20.0
-
-
-@dataclass
-class CodecServer:
+class CodecServer(OwnedProcess):
     """A codec server process this kernel started, and how to reach it."""
 
-    process: asyncio.subprocess.Process
-    port: int
-    token: str = field(repr=False)
-    log_path: Path = field(repr=False)
+    kind = "codec"
+    ready_timeout = 20.0
+
+    def __init__(self, port: int, token: str, allow_origins: Sequence[str] = ()) -> None:
+        origins = [arg for origin in allow_origins for arg in ("--allow-origin", origin)]
+        super().__init__(("shared.codec_server", "--port", str(port), *origins), NAME, {TOKEN_ENV: token})
+        self.port = port
+        self.token = token
 
     @property
     def url(self) -> str:
@@ -174,64 +174,33 @@ class CodecServer:
         """The endpoint for the embedded Web UI, which has no login: the token is its first path segment."""
         return f"{self.url}/{self.token}"
 
-    @property
-    def alive(self) -> bool:
-        """Whether the process is still running."""
-        return self.process.returncode is None
-
     def cli_options(self) -> list[str]:
         """The ``temporal`` CLI options that decode payloads through this server."""
         return ["--codec-endpoint", self.url, "--codec-auth", f"Bearer {self.token}"]
 
-    async def stop(self) -> None:
-        """Stop the process (SIGTERM) and wait for it to exit."""
-        if self.alive:
-            self.process.terminate()
-            await self.process.wait()
+    def _not_ready_message(self) -> str:
+        return f"The codec server did not start within {self.ready_timeout:.0f} s."
+
+    def _exited_message(self, reason: str) -> str:
+        return f"The codec server exited during start-up: {reason}"
 
     def __repr__(self) -> str:
-        state = "running" if self.alive else f"stopped ({self.process.returncode})"
+        state = "running" if self.alive else f"stopped ({self.returncode})"
         return f"<CodecServer {self.url}: {state}>"
 
 
-_current: CodecServer | None = None
-
-
 async def start_codec_server(*, allow_origins: Sequence[str] = ()) -> CodecServer:
-    """Run ``python -m shared.codec_server`` with a fresh token and this process's key; wait until it listens.
+    """Run ``python -m shared.codec_server`` with a new token and this process's key; wait until it listens.
 
-    A second call replaces the running server on the same port, so a Web UI
-    already pointed at it keeps working. The key comes from this process's
-    environment (``COOKBOOK_CODEC_KEY`` or ``COOKBOOK_CODEC_KEY_FILE``).
+    A second call replaces the running server on the same port and with the
+    same token, so a Web UI already pointed at it keeps working. The key comes
+    from this process's environment (``COOKBOOK_CODEC_KEY`` or
+    ``COOKBOOK_CODEC_KEY_FILE``).
     """
-    global _current
-    port = 0
-    if _current is not None:
-        port = _current.port
-        await _current.stop()
-    token = secrets.token_urlsafe(24)
-    STATE_DIR.mkdir(parents=True, exist_ok=True)
-    log_path = STATE_DIR / f"codec-server-{os.getpid()}.log"
-    origins = [arg for origin in allow_origins for arg in ("--allow-origin", origin)]
-    with open(log_path, "ab") as log:
-        process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "shared.codec_server", "--port", str(port), *origins,
-            env={**os.environ, TOKEN_ENV: token}, stdin=asyncio.subprocess.DEVNULL,
-            stdout=asyncio.subprocess.PIPE, stderr=log, preexec_fn=die_with_parent,
-        )  # fmt: skip
-    assert process.stdout is not None
-    try:
-        line = await asyncio.wait_for(process.stdout.readline(), READY_TIMEOUT_S)
-    except TimeoutError:
-        process.kill()
-        await process.wait()
-        raise CookbookError(f"The codec server did not start within {READY_TIMEOUT_S:.0f} s.") from None
-    if not line.startswith(b"ready "):
-        await process.wait()
-        lines = [t for t in log_path.read_text(errors="replace").splitlines() if t.strip()]
-        raise CookbookError(f"The codec server exited during start-up: {lines[-1] if lines else 'no output'}")
-    _current = CodecServer(process, int(line.split()[1]), token, log_path)
-    return _current
+    previous = owned(CodecServer.kind, NAME)
+    if isinstance(previous, CodecServer):
+        return await own(CodecServer(previous.port, previous.token, allow_origins))
+    return await own(CodecServer(free_port(), secrets.token_urlsafe(24), allow_origins))
 
 
 async def decode_with(server: CodecServer, payloads: Payloads, *, timeout: float = 5.0) -> Payloads:
@@ -256,12 +225,6 @@ async def decode_with(server: CodecServer, payloads: Payloads, *, timeout: float
 def _fetch(request: urllib.request.Request, timeout: float) -> bytes:
     with urllib.request.urlopen(request, timeout=timeout) as response:
         return response.read()
-
-
-@atexit.register
-def _stop_at_exit() -> None:
-    if _current is not None and _current.alive:
-        _current.process.kill()
 
 
 def main() -> None:

@@ -22,6 +22,8 @@ from temporalio.client import Client, WorkflowHandle
 from temporalio.common import RawValue
 from temporalio.contrib.workflow_streams import WorkflowStreamClient
 
+from shared.display import widget_bundle
+
 _EVENT_TYPE = cast(type, TResponseStreamEvent)  # an Annotated union, which the converter decodes by its "type"
 
 _TEXT_STYLE = "white-space:pre-wrap;margin-bottom:0.5em"
@@ -100,9 +102,7 @@ class ReplyBox:
         return sum(1 for r in self.reply.responses[:-1] if not r.completed)
 
     def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
-        bundle = self.view._repr_mimebundle_(**kwargs) or {}
-        bundle["text/plain"] = repr(self)
-        return bundle
+        return widget_bundle(self.view, repr(self), **kwargs)
 
     def __repr__(self) -> str:
         return f"<ReplyBox: {len(self.reply.responses)} responses, {self.dropped} dropped>"

@@ -22,7 +22,6 @@ Everything comes from the Event History, not from timestamps a notebook kept:
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -32,6 +31,7 @@ from temporalio.api.enums.v1 import EventType, TimeoutType
 from temporalio.api.history.v1 import HistoryEvent
 from temporalio.client import WorkflowHandle
 
+from shared.display import figure_png
 from shared.pending_activities import MODEL_ACTIVITIES
 
 LOST_ROW = "earlier attempts"
@@ -189,9 +189,7 @@ class TimelinePicture:
     figure: Figure
 
     def _repr_png_(self) -> bytes:
-        buffer = io.BytesIO()
-        self.figure.savefig(buffer, format="png", dpi=100)
-        return buffer.getvalue()
+        return figure_png(self.figure)
 
     def __repr__(self) -> str:
         gaps = self.timeline.crash_gaps()

@@ -20,7 +20,6 @@ same spans to a real collector, add an exporter to ``start_tracing().provider``
 
 from __future__ import annotations
 
-import io
 import os
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -39,6 +38,7 @@ from temporalio.client import Client
 from temporalio.contrib.opentelemetry import create_tracer_provider
 from temporalio.openai_agents import OpenAIAgentsPlugin
 
+from shared.display import figure_png
 from shared.errors import CookbookError
 from shared.worker import running_workers
 
@@ -140,9 +140,7 @@ class Waterfall:
         return fig
 
     def _repr_png_(self) -> bytes:
-        buffer = io.BytesIO()
-        self.figure().savefig(buffer, format="png", dpi=100)
-        return buffer.getvalue()
+        return figure_png(self.figure())
 
     def __repr__(self) -> str:
         lines = [f"<Waterfall: {len(self.rows)} spans>"]

@@ -1,7 +1,8 @@
 """Workers for notebooks: one in the kernel as a background task, or one in its own OS process.
 
 Both kinds are owned by a handle kept in a registry, so re-running a cell
-replaces the worker instead of adding a second one, and nothing is orphaned.
+replaces the worker instead of adding a second one, and nothing is orphaned
+(a worker process is one of the processes ``shared.services`` owns).
 
 Both host a module the same way. A worker module lists what it hosts and how:
 
@@ -15,14 +16,11 @@ Both host a module the same way. A worker module lists what it hosts and how:
 from __future__ import annotations
 
 import asyncio
-import atexit
 import importlib
 import os
-import signal
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -30,9 +28,8 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 
 from shared.errors import CookbookError
-from shared.server import STATE_DIR, current_server, die_with_parent
-
-READY_TIMEOUT_S = 60.0
+from shared.server import current_server
+from shared.services import OwnedProcess, own
 
 
 @dataclass
@@ -171,47 +168,39 @@ def _report_crash(task: asyncio.Task[None]) -> None:
         print(f"Worker task {task.get_name()} stopped with an error: {task.exception()!r}", file=sys.stderr)
 
 
-@dataclass
-class WorkerProcess:
+class WorkerProcess(OwnedProcess):
     """A Temporal Worker in its own OS process, started from a module of the cookbook."""
 
-    process: asyncio.subprocess.Process
-    module: str
-    task_queue: str
-    identity: str
-    log_path: Path
+    kind = "worker"
+    ready_timeout = 60.0
+
+    def __init__(self, module: str, task_queue: str, name: str, env: Mapping[str, str] | None = None) -> None:
+        super().__init__(("shared.worker_process", module, "--task-queue", task_queue, "--name", name), name, env)
+        self.module = module
+        self.task_queue = task_queue
 
     @property
-    def pid(self) -> int:
-        """The worker process's id."""
-        return self.process.pid
-
-    @property
-    def alive(self) -> bool:
-        """Whether the process is still running."""
-        return self.process.returncode is None
+    def identity(self) -> str:
+        """The Worker's identity, as the Event History records it: ``name@pid``."""
+        return f"{self.name}@{self.pid}"
 
     async def kill(self) -> bool:
         """Crash the worker with SIGKILL, as a power cut would. Return False if it was already gone."""
         if not self.alive:
-            print(f"{self.identity} is not running (exit code {self.process.returncode}); nothing to kill.")
+            print(f"{self.identity} is not running (exit code {self.returncode}); nothing to kill.")
             return False
-        self.process.send_signal(signal.SIGKILL)
-        await self.process.wait()
-        return True
+        return await super().kill()
 
-    async def stop(self) -> None:
-        """Stop the worker gracefully with SIGTERM: it finishes in-flight work and exits."""
-        if self.alive:
-            self.process.terminate()
-            await self.process.wait()
+    def _not_ready_message(self) -> str:
+        return f"The worker for {self.module!r} did not start within {self.ready_timeout:.0f} s."
+
+    def _exited_message(self, reason: str) -> str:
+        code = self.returncode
+        return f"The worker process for module {self.module!r} exited during start-up (code {code}): {reason}"
 
     def __repr__(self) -> str:
-        state = "running" if self.alive else f"exited ({self.process.returncode})"
+        state = "running" if self.alive else f"exited ({self.returncode})"
         return f"<WorkerProcess {self.identity} on {self.task_queue!r}: {state}>"
-
-
-_processes: dict[str, WorkerProcess] = {}
 
 
 async def start_worker_process(
@@ -225,51 +214,8 @@ async def start_worker_process(
     kernel, with this kernel's environment plus ``env`` (for example a secret
     only the Worker may hold).
     """
-    previous = _processes.pop(name, None)
-    if previous is not None and previous.alive:
-        await previous.kill()
-    env = {**os.environ, **(env or {})}
+    env = dict(env or {})
     server = current_server()
     if server is not None:
         env.update(TEMPORAL_ADDRESS=server.address, TEMPORAL_NAMESPACE="default")
-    STATE_DIR.mkdir(parents=True, exist_ok=True)
-    log_path = STATE_DIR / f"worker-{name}-{os.getpid()}.log"
-    with open(log_path, "wb") as log:
-        process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "shared.worker_process", module, "--task-queue", task_queue, "--name", name,
-            env=env, stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE, stderr=log,
-            preexec_fn=die_with_parent,
-        )  # fmt: skip
-    worker = WorkerProcess(process, module, task_queue, f"{name}@{process.pid}", log_path)
-    _processes[name] = worker
-    await _await_ready(worker)
-    return worker
-
-
-async def _await_ready(worker: WorkerProcess) -> None:
-    """Wait for the child's ``ready`` line; a child that dies first is an error naming the module."""
-    assert worker.process.stdout is not None
-    try:
-        line = await asyncio.wait_for(worker.process.stdout.readline(), READY_TIMEOUT_S)
-    except TimeoutError:
-        await worker.kill()
-        raise CookbookError(f"The worker for {worker.module!r} did not start within {READY_TIMEOUT_S:.0f} s.") from None
-    if not line.startswith(b"ready"):
-        await worker.process.wait()
-        reason = _last_line(worker.log_path)
-        raise CookbookError(
-            f"The worker process for module {worker.module!r} exited during start-up "
-            f"(code {worker.process.returncode}): {reason}"
-        )
-
-
-def _last_line(path: Path) -> str:
-    lines = [line for line in path.read_text(errors="replace").splitlines() if line.strip()]
-    return lines[-1] if lines else "no output"
-
-
-@atexit.register
-def _kill_processes_at_exit() -> None:
-    for worker in _processes.values():
-        if worker.alive:
-            worker.process.kill()
+    return await own(WorkerProcess(module, task_queue, name, env))

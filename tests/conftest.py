@@ -1,16 +1,23 @@
-"""Fixtures shared by the test modules: one embedded dev server per session, one time-skipping server per module."""
+"""Fixtures shared by the test modules: one embedded dev server per session, one time-skipping server per module.
+
+And the benchmark's harness, for the tests of ``bench`` and of notebook 06's exercises.
+"""
 
 from __future__ import annotations
 
 import os
 import uuid
 from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING
 
 import pytest
 from temporalio.testing import WorkflowEnvironment
 
 from shared import Connection, setup, start_time_skipping
 from shared.server import orphaned_servers
+
+if TYPE_CHECKING:
+    from bench import Harness
 
 # Tests never export Agents SDK traces: there is no network here, and a stub key must not reach OpenAI.
 os.environ["OPENAI_AGENTS_DISABLE_TRACING"] = "1"
@@ -34,6 +41,15 @@ async def time_env() -> AsyncIterator[WorkflowEnvironment]:
     env = await start_time_skipping(plugins=[])
     yield env
     await env.shutdown()
+
+
+@pytest.fixture
+async def harness(conn: Connection) -> AsyncIterator[Harness]:
+    """The benchmark's harness (``bench.Harness``) on the session's dev server; stops what it started."""
+    from bench import Harness  # only the tests that measure pay for its imports
+
+    async with Harness() as h:
+        yield h
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

@@ -17,6 +17,8 @@ exercise undone) or a ``NotImplementedError`` (a TODO still raises). If the
 starter passes, or crashes in any other way, the test fails: an exercise can
 never be solved by doing nothing, and a broken starter is caught. So a check
 must fail fast and plainly on the starter: bound every wait with ``within``.
+Where a check's message is the learner's hint, ``starter_fails_with`` (a
+regular expression) also requires the starter to fail with that message.
 
 ``make exercises NB=01`` sets ``CHECK_MY_EXERCISES=1``: then only the starters
 run, and they are expected to pass. That is how learners check their edits.
@@ -42,7 +44,11 @@ NOT_DONE = (AssertionError, NotImplementedError)
 
 
 def solution_and_starter(
-    name: str, *, solutions: str = "recipes.solutions", starters: str = "recipes.exercises"
+    name: str,
+    *,
+    starter_fails_with: str | None = None,
+    solutions: str = "recipes.solutions",
+    starters: str = "recipes.exercises",
 ) -> pytest.MarkDecorator:
     """Run the decorated test with ``ex`` set to the solution module (must pass) and the starter (must fail)."""
     solution = importlib.import_module(f"{solutions}.{name}")
@@ -51,7 +57,7 @@ def solution_and_starter(
         return pytest.mark.parametrize("ex", [pytest.param(starter, id="starter")])
     must_fail = pytest.mark.xfail(
         strict=True,
-        raises=NOT_DONE,
+        raises=pytest.RaisesExc(NOT_DONE, match=starter_fails_with),
         reason=f"{starter.__name__} is an unedited starter, so its check must fail "
         "(if you solved it there, check it with `make exercises` instead)",
     )

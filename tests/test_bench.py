@@ -10,9 +10,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from collections.abc import AsyncIterator
-
-import pytest
 
 from bench import Harness, Results, measure_concurrency, measure_growth, measure_overhead, picture
 from bench.overhead import PLAIN
@@ -22,12 +19,6 @@ from recipes.bench_agent import PROMPT, STEPS, run_plain
 from shared import Connection, start_worker
 from shared.offline_model import OfflineModelProvider
 from shared.server import DYNAMIC_CONFIG
-
-
-@pytest.fixture
-async def harness(conn: Connection) -> AsyncIterator[Harness]:
-    async with Harness() as h:
-        yield h
 
 
 async def test_the_plain_agent_takes_the_stated_number_of_steps() -> None:

@@ -17,7 +17,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -26,11 +25,11 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-import pytest
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client, WorkflowExecutionStatus
 
 from shared.server import die_with_parent, free_port
+from tests.browser import CHROMIUM_FLAGS, chromium_or_skip
 from tests.processes import wait_gone
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,15 +37,6 @@ NOTEBOOK = ROOT / "notebooks" / "03_human_approval.ipynb"
 PANEL_TAG = "approval-panel"
 WORKFLOW_ID = "approval-03-panel"
 EXPECTED_RESULT = "(offline model) Carried out all 3 steps of the approved plan."
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 OFFLINE_UNSET = ("OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_MODEL", "TEMPORAL_ADDRESS", "TEMPORAL_NAMESPACE")
 
 
@@ -193,12 +183,7 @@ class JupyterLab:
 
 
 async def test_click_approve_in_jupyterlab(tmp_path):
-    chromium = shutil.which("chromium")
-    if chromium is None:
-        message = "Chromium is not installed; install it with `sudo apt-get install chromium` to run this test"
-        if os.environ.get("CI"):
-            pytest.fail(f"{message}. CI must run the browser test: .ci/run installs Chromium.")
-        pytest.skip(message)
+    chromium = chromium_or_skip()
     from playwright.async_api import async_playwright, expect
 
     work = tmp_path / "notebooks"

@@ -11,8 +11,6 @@ setup and checks that nothing it started is left running.
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import urllib.error
 import urllib.request
 import uuid
@@ -37,12 +35,12 @@ from shared import (
 )
 from shared.codec import KEY_ENV, KEY_FILE_ENV
 from shared.server import DevServer
+from tests.browser import CHROMIUM_FLAGS, chromium_or_skip
 from tests.kernels import kernel
 from tests.processes import wait_gone
 
 ROOT = Path(__file__).resolve().parent.parent
 UI_ORIGIN = "http://127.0.0.1:8233"
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
 
 
 @pytest.fixture
@@ -126,18 +124,14 @@ async def test_a_codec_server_that_is_down_is_one_clear_line(codec_server: Codec
         await decode_with(codec_server, sealed)
     restarted = await start_codec_server()
     assert restarted.port == codec_server.port, "a restart keeps the port the Web UI was given"
+    assert restarted.ui_endpoint == codec_server.ui_endpoint, "and the token in its endpoint"
     assert len((await decode_with(restarted, sealed)).payloads) == 1
 
 
 async def test_the_web_ui_shows_encrypted_runs_decoded_and_says_when_the_codec_server_is_down(
     codec_server: CodecServer, task_queue: str
 ):
-    chromium = shutil.which("chromium")
-    if chromium is None:
-        message = "Chromium is not installed; install it with `sudo apt-get install chromium` to run this test"
-        if os.environ.get("CI"):
-            pytest.fail(f"{message}. CI must run the browser test: .ci/run installs Chromium.")
-        pytest.skip(message)
+    chromium = chromium_or_skip()
     from playwright.async_api import async_playwright, expect
 
     server = DevServer(None, codec_server.ui_endpoint)  # its own server: the session's has no codec endpoint

@@ -18,8 +18,18 @@ def test_the_answer(ex):
     assert ex.answer() == 42
 """
 
+HINTED_CHECK = """
+from tests.exercises import solution_and_starter
 
-def run_check(tmp_path: Path, starter_body: str, *, learner: bool = False) -> str:
+@solution_and_starter(
+    "exfake", starter_fails_with="give the answer", solutions="fake.solutions", starters="fake.exercises"
+)
+def test_the_answer(ex):
+    assert ex.answer() == 42, "give the answer: 42"
+"""
+
+
+def run_check(tmp_path: Path, starter_body: str, *, learner: bool = False, check: str = CHECK) -> str:
     """Run the check above on a solution returning 42 and the given starter; return pytest's summary line."""
     for package, body in (("solutions", "return 42"), ("exercises", starter_body)):
         folder = tmp_path / "fake" / package
@@ -27,7 +37,7 @@ def run_check(tmp_path: Path, starter_body: str, *, learner: bool = False) -> st
         (folder / "__init__.py").write_text("")
         (folder / "exfake.py").write_text(f"def answer():\n    {body}\n")
     (tmp_path / "fake" / "__init__.py").write_text("")
-    (tmp_path / "test_fake.py").write_text(CHECK)
+    (tmp_path / "test_fake.py").write_text(check)
     env = {"PYTHONPATH": f"{tmp_path}:{ROOT}", "PATH": "/usr/bin:/bin"}
     if learner:
         env["CHECK_MY_EXERCISES"] = "1"
@@ -52,6 +62,18 @@ def test_solution_must_pass_and_starter_must_fail(tmp_path: Path, starter_body: 
     assert run_check(tmp_path, starter_body).startswith(summary)
 
 
+@pytest.mark.parametrize(
+    ("starter_body", "summary"),
+    [
+        ("return 0", "1 passed, 1 xfailed"),  # the check's own message: the hint the learner reads
+        ("raise NotImplementedError('TODO')", "1 failed, 1 passed"),  # failing without the hint is not enough
+    ],
+    ids=["fails-with-the-hint", "fails-without-it"],
+)
+def test_a_starter_may_be_required_to_fail_with_the_hint(tmp_path: Path, starter_body: str, summary: str) -> None:
+    assert run_check(tmp_path, starter_body, check=HINTED_CHECK).startswith(summary)
+
+
 def test_learners_check_only_their_starter_and_expect_it_to_pass(tmp_path: Path) -> None:
     assert run_check(tmp_path, "return 42", learner=True).startswith("1 passed")
     assert run_check(tmp_path, "return 0", learner=True).startswith("1 failed")
@@ -61,9 +83,10 @@ def test_every_solution_has_a_starter_with_todos_and_a_both_ways_check() -> None
     solutions = {p.stem for p in (ROOT / "recipes" / "solutions").glob("ex*.py")}
     starters = {p.stem for p in (ROOT / "recipes" / "exercises").glob("ex*.py")}
     assert solutions == starters, "every recipes/solutions/exNN_*.py needs a starter in recipes/exercises/, and back"
-    tests = {p.name: p.read_text() for p in (ROOT / "tests").glob("test_*.py")}
     for name in sorted(starters):
         assert "TODO" in (ROOT / "recipes" / "exercises" / f"{name}.py").read_text(), f"{name}: mark what to edit"
-        notebook = name.split("_")[0]  # "ex01"
-        checked = [file for file, text in tests.items() if f"{notebook}_" in text and "exercises" in text]
-        assert checked, f"{name}: no test checks both its solution and its starter (see tests/exercises.py)"
+        check = ROOT / "tests" / f"test_exercises_{name[2:4]}.py"  # what `make exercises NB=01` runs for "ex01_..."
+        text = check.read_text() if check.exists() else ""
+        assert "solution_and_starter" in text and f'"{name}"' in text, (
+            f"{name}: {check.name} must check both its solution and its starter (see tests/exercises.py)"
+        )

@@ -2,11 +2,13 @@
 
 And in a real kernel: a kernel restart leaves none of notebook 08's processes
 running, neither the HTTP MCP server, nor the Worker process, nor the stdio
-MCP server the in-kernel Worker started, nor the dev server.
+MCP server the in-kernel Worker started, nor the dev server; interrupting a
+cell stops none of the processes the kernel owns.
 """
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
@@ -62,3 +64,48 @@ print(conn.server.process.pid, process.pid, *mcp_servers)
         assert len(started) == 4 and all(pid_alive(p) for p in started)  # dev server, Worker, 2 MCP servers
         await k.restart()
         assert not await wait_gone(started), "the restarted kernel left processes behind"
+
+
+async def test_interrupting_a_cell_leaves_the_worker_service_and_codec_server_working(tmp_path: Path) -> None:
+    # Kernel > Interrupt sends SIGINT to the kernel's whole process group; each owned process has its own session.
+    cell = f"""
+import os
+from pathlib import Path
+from shared import create_key_file, free_port, setup, start_codec_server, start_service, start_worker_process
+os.environ["COOKBOOK_CODEC_KEY_FILE"] = str(create_key_file(Path({str(tmp_path / "codec.key")!r})))
+conn = await setup(quiet=True)
+worker = await start_worker_process("recipes.weather_agent", task_queue="interrupted", name="interrupted")
+service = await start_service("recipes.inventory_mcp", "--port", str(free_port()), name="interrupted")
+codec_server = await start_codec_server()
+print(conn.server.process.pid, worker.pid, service.pid, codec_server.pid)
+"""
+    after_the_interrupt = """
+import asyncio
+from recipes.weather_agent import WeatherAgentWorkflow
+from shared import EncryptionCodec, decode_with
+from temporalio.api.common.v1 import Payload, Payloads
+run = conn.client.execute_workflow(WeatherAgentWorkflow.run, "weather in Lima", id="interrupted",
+                                   task_queue="interrupted")
+print(await asyncio.wait_for(run, 30))  # a Worker the interrupt stopped would never answer
+sealed = Payloads(payloads=await EncryptionCodec.from_environment().encode([Payload(data=b"Lima")]))
+print((await decode_with(codec_server, sealed)).payloads[0].data.decode())
+"""
+    async with kernel(cwd=str(ROOT)) as k:
+        started = {int(pid) for pid in (await k.run(cell)).split()}
+        sleeping = asyncio.Event()
+
+        def on_output(msg: dict) -> None:
+            if msg["msg_type"] == "stream" and "sleeping" in msg["content"]["text"]:
+                sleeping.set()
+
+        cell_run = asyncio.ensure_future(
+            k.client.execute_interactive("import time\nprint('sleeping')\ntime.sleep(60)", output_hook=on_output)
+        )
+        await asyncio.wait_for(sleeping.wait(), 30)
+        await k.manager.interrupt_kernel()
+        assert (await asyncio.wait_for(cell_run, 30))["content"]["ename"] == "KeyboardInterrupt"
+        answer, decoded = (await k.run(after_the_interrupt)).splitlines()
+        assert "Lima" in answer and decoded == "Lima", "the Worker and the codec server still answer"
+        assert all(pid_alive(pid) for pid in started), "an interrupt stopped a process the kernel owns"
+        k.kill_hard()
+        assert not await wait_gone(started), "the killed kernel left processes behind"

@@ -1,4 +1,4 @@
-"""Notebook 06's exercises: edit each ``TODO``, then run the notebook's check cell (or ``tests/test_solutions_06.py``).
+"""Notebook 06's exercises: edit the TODOs, then run ``make exercises NB=06``.
 
 Solutions: ``recipes/solutions/ex06_durability_costs.py``.
 """

@@ -3,7 +3,7 @@
 Check from a terminal (it starts its own Temporal server and Worker, so your
 edits take effect every time you run it)::
 
-    .venv/bin/python -m recipes.team_checks
+    make exercises NB=07
 
 1. Add a specialist: a Shipping Specialist with the ``track_parcel`` tool,
    that the Triage agent can hand a delivery ticket to.

@@ -4,6 +4,8 @@ The shop gets deliveries. Add a tool the agent can call for "Restock 5 units
 of Tent." Run this module the way the inventory server runs
 (``python -m recipes.exercises.ex08_mcp_tool``); the Workflow does not change,
 because the agent finds tools in the server's tool list.
+
+Check your work with ``make exercises NB=08``.
 """
 
 from __future__ import annotations

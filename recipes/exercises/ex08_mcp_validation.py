@@ -5,6 +5,8 @@ limit where the server's input validator enforces it, in the type of
 ``quantity``, so that "Reserve 8 units of Lantern." is refused before the tool
 runs and nothing leaves the shelf. Then look at the history table: is the
 refused call retried?
+
+Check your work with ``make exercises NB=08``.
 """
 
 from __future__ import annotations

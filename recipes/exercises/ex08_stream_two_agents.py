@@ -2,6 +2,8 @@
 
 The planner's reply streams; the packer's does not, so a subscriber sees only
 the plan and then waits in silence. Make the packer stream too.
+
+Check your work with ``make exercises NB=08``.
 """
 
 from __future__ import annotations

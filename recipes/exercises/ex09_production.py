@@ -1,8 +1,8 @@
 """Starters for notebook 09's exercises: rotate the key, move the claim check's threshold, add a span attribute.
 
-Each ``TODO`` marks what to change. ``tests/test_solutions_09.py`` runs the
-same checks on this module and on ``recipes/solutions/ex09_production.py``:
-they fail here until you finish the exercise.
+Each ``TODO`` marks what to change; check your work with ``make exercises NB=09``.
+``tests/test_exercises_09.py`` runs the same checks on this module and on
+``recipes/solutions/ex09_production.py``: they fail here until you finish the exercise.
 """
 
 from __future__ import annotations

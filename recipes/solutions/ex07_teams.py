@@ -8,7 +8,7 @@
    decides through an Update (notebook 03's pattern) instead of the run
    ending blocked.
 
-``recipes.team_checks`` checks these, and the starters in
+``tests/test_exercises_07.py`` checks these, and the starters in
 ``recipes/exercises/ex07_teams.py``, the same way.
 """
 

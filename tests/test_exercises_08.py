@@ -1,4 +1,4 @@
-"""Notebook 08's exercises: every solution does what its exercise asks, and no unedited starter does.
+"""Notebook 08's exercises: each check passes on the solution and fails on the unedited starter.
 
 The MCP exercises run their module as a real stdio MCP server process; the
 streaming exercise runs on the real embedded server with a real subscriber.
@@ -7,8 +7,8 @@ streaming exercise runs on the real embedded server with a real subscriber.
 from __future__ import annotations
 
 import functools
-import importlib
 import uuid
+from types import ModuleType
 
 import pytest
 
@@ -17,12 +17,19 @@ from recipes.inventory_worker import MODEL_PARAMS, inventory_over_stdio
 from recipes.streaming_agent import MODEL_PARAMS as STREAMING_PARAMS
 from recipes.streaming_agent import STREAM_TOPIC
 from shared import Connection, HistoryTable, history_table, setup, start_worker, stream_reply
+from tests.exercises import solution_and_starter
 
 SERVERS = {
     f"{package}-{exercise}": functools.partial(inventory_over_stdio, module=f"recipes.{package}.ex08_{exercise}")
     for package in ("solutions", "exercises")
     for exercise in ("mcp_tool", "mcp_validation")
 }
+
+
+def server_of(module: ModuleType) -> str:
+    """The name under which the shop runs an exercise's MCP server module: ``solutions-mcp_tool``, say."""
+    _, package, name = module.__name__.split(".")
+    return f"{package}-{name.removeprefix('ex08_')}"
 
 
 @pytest.fixture(scope="module")
@@ -42,28 +49,20 @@ async def ask(shop: Connection, server: str, prompt: str) -> tuple[str, HistoryT
     return answer, await history_table(handle)
 
 
-async def check_restock_tool(shop: Connection, package: str) -> None:
-    answer, table = await ask(shop, f"{package}-mcp_tool", "Restock 5 units of Tent.")
+@solution_and_starter("ex08_mcp_tool", starter_fails_with="no restock")
+async def test_exercise_1_the_agent_restocks_with_a_third_tool(ex: ModuleType, shop: Connection) -> None:
+    answer, table = await ask(shop, server_of(ex), "Restock 5 units of Tent.")
     assert answer == "(offline model) Restocked 5 Tent; 9 in stock.", f"no restock: {answer}"
     assert table.steps[0].result == "3 tools: check_stock, reserve_item, restock_item"
 
 
-async def check_reservation_limit(shop: Connection, package: str) -> None:
-    answer, table = await ask(shop, f"{package}-mcp_validation", "Reserve 8 units of Lantern.")
-    call = next(s for s in table.steps if s.kind == "mcp call")
-    assert call.name == "reserve_item(item='Lantern', quantity=8)"
-    assert call.result.startswith("error: 1 validation error"), "refused by the input validator"
-    assert call.attempt == 1, "a refusal is a result, not a failure: never retried"
-    assert "less than or equal to 5" in answer
-
-
-async def check_two_streamed_replies(conn: Connection, package: str) -> None:
-    module = importlib.import_module(f"recipes.{package}.ex08_stream_two_agents")
+@solution_and_starter("ex08_stream_two_agents", starter_fails_with="the subscriber saw 1")
+async def test_exercise_2_both_replies_stream(ex: ModuleType, conn: Connection) -> None:
     client = (await setup(model_params=STREAMING_PARAMS, quiet=True)).client
     task_queue = f"ex08-{uuid.uuid4().hex[:8]}"
-    worker = await start_worker(client, task_queue=task_queue, workflows=[module.PlanAndPackWorkflow])
+    worker = await start_worker(client, task_queue=task_queue, workflows=[ex.PlanAndPackWorkflow])
     handle = await client.start_workflow(
-        module.PlanAndPackWorkflow.run, "Plan a night by the river", id=task_queue, task_queue=task_queue
+        ex.PlanAndPackWorkflow.run, "Plan a night by the river", id=task_queue, task_queue=task_queue
     )
     reply = await stream_reply(client, handle, topic=STREAM_TOPIC, echo=False)
     result = await handle.result()
@@ -73,17 +72,11 @@ async def check_two_streamed_replies(conn: Connection, package: str) -> None:
     assert reply.text == result
 
 
-@pytest.mark.parametrize(
-    ("check", "starter_fails_with"),
-    [(check_restock_tool, "no restock"), (check_reservation_limit, "refused by the input validator")],
-)
-async def test_mcp_solutions_pass_and_starters_do_not(shop: Connection, check, starter_fails_with: str) -> None:
-    await check(shop, "solutions")
-    with pytest.raises(AssertionError, match=starter_fails_with):
-        await check(shop, "exercises")
-
-
-async def test_streaming_solution_passes_and_starter_does_not(conn: Connection) -> None:
-    await check_two_streamed_replies(conn, "solutions")
-    with pytest.raises(AssertionError, match="the subscriber saw 1"):
-        await check_two_streamed_replies(conn, "exercises")
+@solution_and_starter("ex08_mcp_validation", starter_fails_with="refused by the input validator")
+async def test_exercise_3_the_server_refuses_a_reservation_over_the_limit(ex: ModuleType, shop: Connection) -> None:
+    answer, table = await ask(shop, server_of(ex), "Reserve 8 units of Lantern.")
+    call = next(s for s in table.steps if s.kind == "mcp call")
+    assert call.name == "reserve_item(item='Lantern', quantity=8)"
+    assert call.result.startswith("error: 1 validation error"), "refused by the input validator"
+    assert call.attempt == 1, "a refusal is a result, not a failure: never retried"
+    assert "less than or equal to 5" in answer

@@ -1,0 +1,132 @@
+"""Notebook 07's exercises: each check passes on the solution and fails on the unedited starter.
+
+Each check runs one Workflow of the module on a Worker of its own; its
+messages are the hints a learner reads from ``make exercises NB=07``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator
+from types import ModuleType
+from typing import Any
+
+import pytest
+from temporalio.api.enums.v1 import EventType
+from temporalio.client import WorkflowExecutionStatus, WorkflowFailureError, WorkflowHandle, WorkflowUpdateFailedError
+
+from recipes.approval_agent import Decision
+from recipes.support_team import IncidentRequest
+from shared import Connection, first_workflow_task_failure, history_table, start_worker, wait_until
+from tests.exercises import solution_and_starter
+
+EX = "ex07_teams"
+SHIPPING_TICKET = "My shipping for A-4004 is late: where is my parcel?"
+CARD = "4111 1111 1111 1111"
+CARD_TICKET = f"I paid for A-1001 with card {CARD}, but the blender arrived broken. Please refund it."
+RESULT_TIMEOUT_S = 30.0
+
+
+@pytest.fixture
+async def team(ex: ModuleType, conn: Connection, task_queue: str) -> AsyncIterator[str]:
+    """A Worker hosting the module under check; its Task Queue."""
+    worker = await start_worker(conn.client, ex, task_queue=task_queue)
+    yield task_queue
+    await worker.stop()
+
+
+async def result_of(handle: WorkflowHandle, timeout: float = RESULT_TIMEOUT_S) -> Any:
+    """The Workflow's result; a failure or a stuck Workflow Task becomes an ``AssertionError`` that says why."""
+    try:
+        return await asyncio.wait_for(handle.result(), timeout)
+    except WorkflowFailureError as err:
+        raise AssertionError(f"The Workflow failed: {err.cause}") from None
+    except TimeoutError:
+        failure = await first_workflow_task_failure(handle, timeout=1)
+        raise AssertionError(f"The Workflow is stuck: its Workflow Task fails with {failure.message}") from None
+
+
+async def card_ticket_waiting_for_review(ex: ModuleType, conn: Connection, team: str) -> WorkflowHandle:
+    """Send the ticket with a card number; return once the Workflow waits for a review, fail if it ends without."""
+    handle = await conn.client.start_workflow(
+        ex.ReviewedSupportWorkflow.run, CARD_TICKET, id=f"ex07-3-{uuid.uuid4().hex[:8]}", task_queue=team
+    )
+
+    async def waiting() -> bool:
+        if (await handle.describe()).status != WorkflowExecutionStatus.RUNNING:
+            outcome = await result_of(handle)
+            raise AssertionError(f"The Workflow ended without asking a human: {outcome}")
+        return await handle.query(ex.ReviewedSupportWorkflow.status) == "waiting for review"
+
+    await wait_until(waiting, 20, "the Workflow to wait for a review")
+    return handle
+
+
+async def sent_to_an_activity(handle: WorkflowHandle, text: str) -> bool:
+    """Whether ``text`` appears in the input of any Activity (model call or tool) the Workflow scheduled."""
+    async for event in handle.fetch_history_events():
+        if event.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
+            payloads = event.activity_task_scheduled_event_attributes.input.payloads
+            if any(text.encode() in p.data for p in payloads):
+                return True
+    return False
+
+
+@solution_and_starter(EX, starter_fails_with="not the 'Shipping Specialist'")
+async def test_exercise_1_a_delivery_ticket_reaches_the_shipping_specialist(
+    ex: ModuleType, conn: Connection, team: str
+) -> None:
+    handle = await conn.client.start_workflow(
+        ex.TeamWithShippingWorkflow.run, SHIPPING_TICKET, id=f"ex07-1-{uuid.uuid4().hex[:8]}", task_queue=team
+    )
+    reply = await result_of(handle)
+    assert reply.answered_by == "Shipping Specialist", (
+        f"Triage left the ticket with {reply.answered_by!r}, not the 'Shipping Specialist': "
+        "is the specialist named so, and in the team?"
+    )
+    table = await history_table(handle)
+    assert table.count("tool", "track_parcel") == 1, "The Shipping Specialist never ran the track_parcel Activity."
+
+
+@solution_and_starter(EX, starter_fails_with="The Workflow failed: ")
+async def test_exercise_2_the_fan_out_reports_a_failing_branch(ex: ModuleType, conn: Connection, team: str) -> None:
+    request = IncidentRequest("Acme", ["Checkout", "Login"], "Z-9999", tool_seconds=0.1)
+    handle = await conn.client.start_workflow(
+        ex.TolerantIncidentReviewWorkflow.run, request, id=f"ex07-2-{uuid.uuid4().hex[:8]}", task_queue=team
+    )
+    findings = (await result_of(handle)).findings
+    assert findings.get("Refund Specialist", "").startswith("failed: "), (
+        f"The failed branch should say 'failed: <why>', got {findings.get('Refund Specialist')!r}"
+    )
+    assert "Z-9999" in findings["Refund Specialist"], "Say why it failed: the innermost cause names the order."
+    assert "Checkout" in findings.get("Technical Specialist", ""), "The Technical Specialist's finding is missing."
+    assert "Billing Specialist" in findings, "The Billing Specialist's finding is missing."
+
+
+@solution_and_starter(EX, starter_fails_with="ended without asking a human")
+async def test_exercise_3_a_card_number_waits_for_a_reviewer_then_goes_on_without_it(
+    ex: ModuleType, conn: Connection, team: str
+) -> None:
+    handle = await card_ticket_waiting_for_review(ex, conn, team)
+    approval = Decision(approved=True, comment="card removed", reviewer="ana")
+    await handle.execute_update(ex.ReviewedSupportWorkflow.review, approval)
+    outcome = await result_of(handle)
+    assert outcome.status == "answered", f"After the approval the team should answer, got {outcome}"
+    assert not await sent_to_an_activity(handle, CARD), "The card number reached a model or a tool."
+
+
+@solution_and_starter(EX, starter_fails_with="ended without asking a human")
+async def test_exercise_3_a_rejection_needs_a_reason_and_then_stops_the_run(
+    ex: ModuleType, conn: Connection, team: str
+) -> None:
+    workflow = ex.ReviewedSupportWorkflow
+    handle = await card_ticket_waiting_for_review(ex, conn, team)
+    rejection = Decision(approved=False, comment="", reviewer="ana")
+    with pytest.raises(WorkflowUpdateFailedError) as refused:
+        await handle.execute_update(workflow.review, rejection)
+    assert refused.value.cause.message == "A rejection needs a comment saying why."
+    outcome = await handle.execute_update(workflow.review, Decision(approved=False, comment="no cards", reviewer="ana"))
+    assert outcome == "Stopped."
+    result = await handle.result()
+    assert (result.status, result.guardrail) == ("blocked", "no_card_numbers")
