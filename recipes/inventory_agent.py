@@ -20,9 +20,9 @@ from temporalio.workflow import ActivityConfig
 
 MCP_ACTIVITY = ActivityConfig(
     start_to_close_timeout=timedelta(seconds=10),
-    # Three attempts, three seconds apart: time for a crashed server to come back,
-    # and a clear failure after about six seconds if it does not.
-    retry_policy=RetryPolicy(initial_interval=timedelta(seconds=3), backoff_coefficient=1.0, maximum_attempts=3),
+    # Three attempts, five seconds apart: time for a crashed server to come back (it starts in about a
+    # second, more on a busy machine), and a clear failure after about ten seconds if it does not.
+    retry_policy=RetryPolicy(initial_interval=timedelta(seconds=5), backoff_coefficient=1.0, maximum_attempts=3),
 )
 """How each MCP operation runs: its timeout and a bounded retry policy (the default retries forever)."""
 

@@ -98,7 +98,6 @@ async def work_with_heartbeats(seconds: float, step: float = 0.1) -> None:
         await asyncio.sleep(min(step, left))
 
 
-_work = work_with_heartbeats  # notebook 02 shows it under this name; remove once its cell names work_with_heartbeats
 
 
 @activity.defn
