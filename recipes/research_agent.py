@@ -98,8 +98,6 @@ async def work_with_heartbeats(seconds: float, step: float = 0.1) -> None:
         await asyncio.sleep(min(step, left))
 
 
-
-
 @activity.defn
 async def search_sources(topic: str, seconds: float = 2.0) -> str:
     """Search for sources about a topic (slow)."""
