@@ -19,6 +19,7 @@ the setup's Worker starts afresh.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import time
 import uuid
@@ -114,6 +115,7 @@ class Harness:
         self._clients: dict[str, Client] = {}
         self._ready: dict[str, Ready] = {}
         self._prefix = uuid.uuid4().hex[:6]
+        self._starting = asyncio.Lock()  # runs started at once share one first start
         # The offline model answers every setup: no key is needed, so no trace is exported either.
         os.environ.setdefault("OPENAI_AGENTS_DISABLE_TRACING", "1")
 
@@ -155,6 +157,13 @@ class Harness:
         """The setup's client and Worker, started on first use (see the module docstring for when it restarts)."""
         if setup.key in self._ready:
             return self._ready[setup.key]
+        async with self._starting:
+            if setup.key not in self._ready:
+                await self._start(setup)
+        return self._ready[setup.key]
+
+    async def _start(self, setup: Setup) -> None:
+        """Start the setup's client and Worker, stopping Workers whose model-call settings differ."""
         if any(r.setup.local_model_calls != setup.local_model_calls for r in self._ready.values()):
             await self.stop_workers()
         client = await self._client(setup)
@@ -168,7 +177,6 @@ class Harness:
             **setup.worker_options,
         )
         self._ready[setup.key] = Ready(setup, client, task_queue, worker)
-        return self._ready[setup.key]
 
     async def _client(self, setup: Setup) -> Client:
         """A client with the plugin configured for the setup's model calls, connected once."""

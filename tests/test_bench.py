@@ -7,9 +7,12 @@ table and file layout) and that bad input gets a clear message.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import subprocess
 import sys
+
+from temporalio.client import WorkflowExecutionStatus
 
 from bench import Harness, Results, measure_concurrency, measure_growth, measure_overhead, picture
 from bench.overhead import PLAIN
@@ -51,6 +54,11 @@ async def test_concurrency_runs_every_agent_and_counts_its_steps(harness: Harnes
     points = await measure_concurrency(harness, [DEFAULTS], levels=(1, 3))
     assert [(p.agents, len(p.latencies_s)) for p in points] == [(1, 1), (3, 3)]
     assert all(p.steps_per_s == p.agents * STEPS / p.wall_s for p in points)
+
+
+async def test_runs_started_at_once_on_a_fresh_harness_share_one_server_and_worker(harness: Harness) -> None:
+    handles = await asyncio.wait_for(asyncio.gather(*(harness.run_agent_handle(BEFORE) for _ in range(3))), 60)
+    assert [(await h.describe()).status for h in handles] == [WorkflowExecutionStatus.COMPLETED] * 3
 
 
 async def test_history_growth_with_continue_as_new_starts_over(conn: Connection, task_queue: str) -> None:
