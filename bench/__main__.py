@@ -20,7 +20,7 @@ from bench import concurrency, history_growth, overhead, recovery, setups, start
 from bench.harness import Harness
 from bench.plot import picture
 from bench.report import Results, load_average
-from recipes import chat_agent
+from recipes.nb04_long_running_agents import chat_agent
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 """Where the JSON and the PNG go (git-ignored)."""

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from bench.harness import Harness, cpu_seconds
 from bench.overhead import percentile
 from bench.setups import Setup
-from recipes.bench_agent import STEPS
+from recipes.nb06_what_durability_costs.bench_agent import STEPS
 
 
 @dataclass

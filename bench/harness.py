@@ -1,7 +1,7 @@
 """Servers, clients and Workers for the benchmark's setups, all in this process.
 
 ``Harness`` starts what the setups need once: the cookbook's embedded dev
-server (``shared.server.start_dev_server``), a second dev server with Temporal's
+server (``shared.start_dev_server``), a second dev server with Temporal's
 default settings when a setup asks for it, one client with the OpenAI Agents
 plugin per setup, and one in-process Worker per setup on its own Task Queue.
 The model is always the offline model: the benchmark measures what Temporal
@@ -34,11 +34,14 @@ from temporalio.openai_agents import ModelActivityParameters
 
 import shared
 from bench.setups import Setup
-from recipes.bench_agent import ACTIVITIES, PROMPT, WORKFLOWS, BenchAgentWorkflow, BenchRequest
-from shared.models import ModelChoice, agents_plugin
-from shared.offline_model import OfflineModelProvider
-from shared.server import DevServer, start_dev_server
-from shared.worker import BackgroundWorker
+from recipes.nb06_what_durability_costs.bench_agent import (
+    ACTIVITIES,
+    PROMPT,
+    WORKFLOWS,
+    BenchAgentWorkflow,
+    BenchRequest,
+)
+from shared import BackgroundWorker, DevServer, ModelChoice, OfflineModelProvider, agents_plugin, start_dev_server
 
 OFFLINE = ModelChoice(OfflineModelProvider(), "the offline model, a deterministic stand-in", offline=True)
 

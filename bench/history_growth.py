@@ -19,8 +19,8 @@ import numpy as np
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client
 
-from recipes.chat_agent import ChatAgentWorkflow, ChatInput
-from shared.pending_activities import MODEL_ACTIVITIES
+from recipes.nb04_long_running_agents.chat_agent import ChatAgentWorkflow, ChatInput
+from shared import MODEL_ACTIVITIES
 
 LIMITS = {
     "payload": 2 * 1024 * 1024,

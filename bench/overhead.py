@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from bench.harness import OFFLINE, Harness, HistoryShape, cpu_seconds
 from bench.setups import Setup
-from recipes.bench_agent import PROMPT, STEPS, run_plain
+from recipes.nb06_what_durability_costs.bench_agent import PROMPT, STEPS, run_plain
 
 PLAIN = "plain Runner.run"
 
@@ -155,4 +155,7 @@ async def _check_steps() -> None:
     """Refuse to report per-step figures if the agent no longer takes ``STEPS`` steps."""
     _, steps = await run_plain(PROMPT, OFFLINE.provider)
     if steps != STEPS:
-        raise RuntimeError(f"The benchmark agent took {steps} steps, not {STEPS}; update recipes/bench_agent.py.")
+        raise RuntimeError(
+            f"The benchmark agent took {steps} steps, not {STEPS}; update "
+            "recipes/nb06_what_durability_costs/bench_agent.py."
+        )

@@ -9,7 +9,7 @@ from matplotlib.figure import Figure
 
 from bench.overhead import PLAIN
 from bench.report import Results
-from shared.display import figure_png
+from shared import figure_png
 
 
 def overhead_axes(results: Results, ax: Axes) -> None:

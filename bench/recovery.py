@@ -19,7 +19,7 @@ from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client
 
 import shared
-from recipes.research_agent import ResearchAgentWorkflow, ResearchRequest
+from recipes.nb02_crash_recovery.research_agent import ResearchAgentWorkflow, ResearchRequest
 
 TOOL = "read_sources"
 TOOL_SECONDS = 3.0
@@ -33,13 +33,13 @@ class Drill:
     name: str
     heartbeat_timeout_s: float | None
     module: str
-    """``recipes.research_agent`` offers the next Workflow Task to a dead worker's cache for 2 s; the bench's copy
-    keeps the SDK's 10 s."""
+    """Notebook 02's ``research_agent`` offers the next Workflow Task to a dead worker's cache for 2 s;
+    the bench's copy keeps the SDK's 10 s."""
 
 
 DRILLS = [
-    Drill("no heartbeat (start_to_close_timeout 8 s)", None, "recipes.research_agent"),
-    Drill("heartbeat_timeout 2 s", 2.0, "recipes.research_agent"),
+    Drill("no heartbeat (start_to_close_timeout 8 s)", None, "recipes.nb02_crash_recovery.research_agent"),
+    Drill("heartbeat_timeout 2 s", 2.0, "recipes.nb02_crash_recovery.research_agent"),
     Drill("heartbeat_timeout 2 s, sticky timeout 10 s (SDK default)", 2.0, "bench.sdk_default_worker"),
 ]
 

@@ -15,7 +15,7 @@ from bench.overhead import PLAIN, OverheadRow
 from bench.recovery import Recovery
 from bench.setups import BEFORE
 from bench.startup import Startup
-from recipes.bench_agent import STEPS
+from recipes.nb06_what_durability_costs.bench_agent import STEPS
 
 LIMIT_NAMES = {
     "payload": "2 MB payload",

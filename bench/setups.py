@@ -15,7 +15,7 @@ from typing import Any
 from temporalio.worker import PollerBehaviorAutoscaling
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
-from shared.server import DYNAMIC_CONFIG
+from shared import DYNAMIC_CONFIG
 
 TEMPORAL_DEFAULT_SERVER = {
     key: value for key, value in DYNAMIC_CONFIG.items() if key != "history.transferProcessorMaxPollRPS"
@@ -34,7 +34,7 @@ class Setup:
     trade: str
     """What you give up for it (or what it buys), in a phrase."""
     server_config: Mapping[str, str] | None = None
-    """The dev server's dynamic config; ``None`` is the cookbook's (``shared.server.DYNAMIC_CONFIG``)."""
+    """The dev server's dynamic config; ``None`` is the cookbook's (``shared.DYNAMIC_CONFIG``)."""
     local_model_calls: bool = False
     """Run each model call as a Local Activity instead of an Activity."""
     local_tool: bool = False

@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from jupyter_client.manager import AsyncKernelManager
 
 import shared
-from shared.server import DevServer, start_dev_server
+from shared import DevServer, start_dev_server
 
 FIRST_RESULT_CELL = """
 import shared
-from recipes.bench_agent import ACTIVITIES, WORKFLOWS, BenchAgentWorkflow, BenchRequest
+from recipes.nb06_what_durability_costs.bench_agent import ACTIVITIES, WORKFLOWS, BenchAgentWorkflow, BenchRequest
 conn = await shared.setup(quiet=True)
 worker = await shared.start_worker(conn.client, task_queue="{queue}", workflows=WORKFLOWS, activities=ACTIVITIES)
 await conn.client.execute_workflow(BenchAgentWorkflow.run, BenchRequest(), id="{queue}", task_queue="{queue}")
@@ -60,7 +60,9 @@ async def worker_process_start(tries: int = 3) -> Startup:
     for _ in range(tries):
         started = time.perf_counter()
         worker = await shared.start_worker_process(
-            "recipes.bench_agent", task_queue=f"bench-start-{uuid.uuid4().hex[:8]}", name="bench-startup"
+            "recipes.nb06_what_durability_costs.bench_agent",
+            task_queue=f"bench-start-{uuid.uuid4().hex[:8]}",
+            name="bench-startup",
         )
         samples.append(time.perf_counter() - started)
         await worker.stop()

@@ -2,99 +2,133 @@
 
 Every notebook starts with ``conn = await setup()``; the rest is plain Temporal.
 
-Two rules keep this package simple:
+The package has three layers, one private folder each:
 
-* Notebooks import from here, ``from shared import setup, history_table, ...``,
-  never from a submodule: the names below are the public API, and the
-  submodules may move. Anything not listed is an internal of its submodule.
+* ``_core``: what every process needs, a Worker process included: the
+  connection, the embedded server, Workers and the other processes a kernel
+  owns, model choice and the offline model, errors and waiting.
+* ``_views``: what a notebook shows: history tables, timelines, run chains,
+  source code, the chat box, the approval panel, streamed replies, replay.
+* ``_extras``: production concerns of notebook 09: the payload codec and its
+  server, the claim check, tracing, payload limits.
+
+Three rules keep it simple:
+
+* Import from here, ``from shared import setup, history_table, ...``, never
+  from a submodule: the names in ``__all__`` are the public API, and every
+  submodule is private by name. (Tests may reach inside on purpose.)
+* A name's module loads the first time the name is used, so ``import shared``
+  is cheap and a Worker process, which uses only the core, never loads
+  ipywidgets, matplotlib, OpenTelemetry or cryptography.
 * ``shared`` never imports ``recipes``. Recipes (Workflows, Activities and the
   drivers that run them) build on ``shared``, not the other way round; a helper
   that needs a Workflow's Update or Query takes it as a parameter, as
   ``ApprovalPanel`` does.
 """
 
-from shared.approval_panel import ApprovalPanel
-from shared.chat import ChatBox, chat_box, format_transcript, read_transcript, say
-from shared.claim_check import LocalBlobStore, claim_check
-from shared.cli import temporal_cli
-from shared.codec import EncryptionCodec, create_key_file, new_key
-from shared.codec_server import CodecServer, decode_with, start_codec_server
-from shared.connection import Connection, setup
-from shared.display import show_source
-from shared.errors import CookbookError
-from shared.history import HistoryTable, first_workflow_task_failure, history_table
-from shared.limits import execute_update_or_explain
-from shared.models import MODEL_RETRY_POLICY, agents_plugin, select_model
-from shared.payloads import count_in_payloads, decode_events, payload_bytes, payloads_in
-from shared.pending_activities import RunningActivity, running_activities, wait_for_activity
-from shared.replay import ReplayOutcome, history_workflow_type, load_history, replay, save_history
-from shared.run_chain import RunChain, run_chain
-from shared.server import current_server, free_port, restart_dev_server, temporal_cli_path
-from shared.services import ServiceProcess, start_service
-from shared.streaming import ReplyBox, StreamedReply, stream_reply
-from shared.time_skipping import start_time_skipping
-from shared.timeline import timeline
-from shared.tracing import start_tracing, trace_request, waterfall
-from shared.waiting import wait_until
-from shared.worker import running_workers, start_worker, start_worker_process
+from __future__ import annotations
 
-__all__ = [
-    "MODEL_RETRY_POLICY",
-    "ApprovalPanel",
-    "ChatBox",
-    "CodecServer",
-    "Connection",
-    "CookbookError",
-    "EncryptionCodec",
-    "HistoryTable",
-    "LocalBlobStore",
-    "ReplayOutcome",
-    "ReplyBox",
-    "RunChain",
-    "RunningActivity",
-    "ServiceProcess",
-    "StreamedReply",
-    "agents_plugin",
-    "chat_box",
-    "claim_check",
-    "count_in_payloads",
-    "create_key_file",
-    "current_server",
-    "decode_events",
-    "decode_with",
-    "execute_update_or_explain",
-    "first_workflow_task_failure",
-    "format_transcript",
-    "free_port",
-    "history_table",
-    "history_workflow_type",
-    "load_history",
-    "new_key",
-    "payload_bytes",
-    "payloads_in",
-    "read_transcript",
-    "replay",
-    "restart_dev_server",
-    "run_chain",
-    "running_activities",
-    "running_workers",
-    "save_history",
-    "say",
-    "select_model",
-    "setup",
-    "show_source",
-    "start_codec_server",
-    "start_service",
-    "start_time_skipping",
-    "start_tracing",
-    "start_worker",
-    "start_worker_process",
-    "stream_reply",
-    "temporal_cli",
-    "temporal_cli_path",
-    "timeline",
-    "trace_request",
-    "wait_for_activity",
-    "wait_until",
-    "waterfall",
-]
+import importlib
+from typing import TYPE_CHECKING, Any
+
+_MODULES: dict[str, list[str]] = {
+    # The core: what every process needs.
+    "_core.activities": ["MODEL_ACTIVITIES", "RunningActivity", "running_activities", "wait_for_activity"],
+    "_core.cli": ["temporal_cli"],
+    "_core.connection": ["Connection", "setup"],
+    "_core.errors": ["CookbookError"],
+    "_core.models": ["MODEL_RETRY_POLICY", "ModelChoice", "agents_plugin", "select_model"],
+    "_core.offline_model": ["OfflineModelProvider"],
+    "_core.processes": ["ServiceProcess", "start_service"],
+    "_core.server": [
+        "DYNAMIC_CONFIG",
+        "STATE_DIR",
+        "DevServer",
+        "current_server",
+        "free_port",
+        "restart_dev_server",
+        "start_dev_server",
+        "temporal_cli_path",
+    ],
+    "_core.time_skipping": ["start_time_skipping"],
+    "_core.waiting": ["wait_until"],
+    "_core.worker": ["BackgroundWorker", "WorkerProcess", "running_workers", "start_worker", "start_worker_process"],
+    # Views: what a notebook shows.
+    "_views.approval_panel": ["ApprovalPanel"],
+    "_views.chat": ["ChatBox", "chat_box", "format_transcript", "read_transcript", "say"],
+    "_views.display": ["figure_png", "show_source"],
+    "_views.history": ["HistoryTable", "first_workflow_task_failure", "history_table"],
+    "_views.payloads": ["count_in_payloads", "decode_events", "payload_bytes", "payloads_in"],
+    "_views.replay": ["ReplayOutcome", "history_workflow_type", "load_history", "replay", "save_history"],
+    "_views.run_chain": ["RunChain", "run_chain"],
+    "_views.streaming": ["ReplyBox", "StreamedReply", "stream_reply"],
+    "_views.timeline": ["timeline"],
+    # Production extras: notebook 09.
+    "_extras.claim_check": ["LocalBlobStore", "claim_check"],
+    "_extras.codec": ["EncryptionCodec", "create_key_file", "new_key"],
+    "_extras.codec_server": ["CodecServer", "decode_with", "start_codec_server"],
+    "_extras.payload_limits": ["execute_update_or_explain"],
+    "_extras.tracing": ["start_tracing", "trace_request", "waterfall"],
+}
+"""Each public name, under the private module that defines it."""
+
+_MODULE_OF = {name: module for module, names in _MODULES.items() for name in names}
+
+__all__ = sorted(_MODULE_OF)
+
+
+def __getattr__(name: str) -> Any:
+    """Load a public name's module the first time the name is used, then keep the name here."""
+    if name not in _MODULE_OF:
+        raise AttributeError(f"module 'shared' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"shared.{_MODULE_OF[name]}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    """The public names, for tab completion."""
+    return __all__
+
+
+if TYPE_CHECKING:  # what editors and type checkers read; tests/test_layout.py checks it matches _MODULES
+    from shared._core.activities import MODEL_ACTIVITIES, RunningActivity, running_activities, wait_for_activity
+    from shared._core.cli import temporal_cli
+    from shared._core.connection import Connection, setup
+    from shared._core.errors import CookbookError
+    from shared._core.models import MODEL_RETRY_POLICY, ModelChoice, agents_plugin, select_model
+    from shared._core.offline_model import OfflineModelProvider
+    from shared._core.processes import ServiceProcess, start_service
+    from shared._core.server import (
+        DYNAMIC_CONFIG,
+        STATE_DIR,
+        DevServer,
+        current_server,
+        free_port,
+        restart_dev_server,
+        start_dev_server,
+        temporal_cli_path,
+    )
+    from shared._core.time_skipping import start_time_skipping
+    from shared._core.waiting import wait_until
+    from shared._core.worker import (
+        BackgroundWorker,
+        WorkerProcess,
+        running_workers,
+        start_worker,
+        start_worker_process,
+    )
+    from shared._extras.claim_check import LocalBlobStore, claim_check
+    from shared._extras.codec import EncryptionCodec, create_key_file, new_key
+    from shared._extras.codec_server import CodecServer, decode_with, start_codec_server
+    from shared._extras.payload_limits import execute_update_or_explain
+    from shared._extras.tracing import start_tracing, trace_request, waterfall
+    from shared._views.approval_panel import ApprovalPanel
+    from shared._views.chat import ChatBox, chat_box, format_transcript, read_transcript, say
+    from shared._views.display import figure_png, show_source
+    from shared._views.history import HistoryTable, first_workflow_task_failure, history_table
+    from shared._views.payloads import count_in_payloads, decode_events, payload_bytes, payloads_in
+    from shared._views.replay import ReplayOutcome, history_workflow_type, load_history, replay, save_history
+    from shared._views.run_chain import RunChain, run_chain
+    from shared._views.streaming import ReplyBox, StreamedReply, stream_reply
+    from shared._views.timeline import timeline

@@ -14,7 +14,7 @@ import pytest
 from temporalio.testing import WorkflowEnvironment
 
 from shared import Connection, setup, start_time_skipping
-from shared.server import orphaned_servers
+from shared._core.server import orphaned_servers
 
 if TYPE_CHECKING:
     from bench import Harness

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from temporalio.openai_agents import ModelActivityParameters
 
-from recipes.weather_agent import ACTIVITIES, WORKFLOWS
+from recipes.nb01_durable_agent.weather_agent import ACTIVITIES, WORKFLOWS
 
 MODEL_TIMEOUT = timedelta(seconds=7)
 SETUP_OPTIONS = {"model_params": ModelActivityParameters(start_to_close_timeout=MODEL_TIMEOUT)}

@@ -15,8 +15,8 @@ from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from recipes import approval_agent, tool_approval_agent
-from recipes.approval_agent import (
+from recipes.nb03_human_approval import approval_agent, tool_approval_agent
+from recipes.nb03_human_approval.approval_agent import (
     ACTIVITIES,
     DONE,
     MAX_COMMENT,
@@ -27,7 +27,7 @@ from recipes.approval_agent import (
     Decision,
     describe_seconds,
 )
-from recipes.tool_approval_agent import ToolApprovalWorkflow
+from recipes.nb03_human_approval.tool_approval_agent import ToolApprovalWorkflow
 from shared import (
     ApprovalPanel,
     agents_plugin,
@@ -38,8 +38,8 @@ from shared import (
     temporal_cli_path,
     wait_until,
 )
-from shared.approval_panel import render_plan
-from shared.time_skipping import test_server_path
+from shared._core.time_skipping import test_server_path
+from shared._views.approval_panel import render_plan
 
 TASK = "Migrate the blog to Hugo"
 

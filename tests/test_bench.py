@@ -17,11 +17,11 @@ from temporalio.client import WorkflowExecutionStatus
 from bench import Harness, Results, measure_concurrency, measure_growth, measure_overhead, picture
 from bench.overhead import PLAIN
 from bench.setups import ALL_LOCAL, BEFORE, DEFAULTS, LOCAL_MODEL_CALLS, OVERHEAD_SETUPS
-from recipes import chat_agent
-from recipes.bench_agent import PROMPT, STEPS, run_plain
+from recipes.nb04_long_running_agents import chat_agent
+from recipes.nb06_what_durability_costs.bench_agent import PROMPT, STEPS, run_plain
 from shared import Connection, start_worker
-from shared.offline_model import OfflineModelProvider
-from shared.server import DYNAMIC_CONFIG
+from shared._core.offline_model import OfflineModelProvider
+from shared._core.server import DYNAMIC_CONFIG
 
 
 async def test_the_plain_agent_takes_the_stated_number_of_steps() -> None:

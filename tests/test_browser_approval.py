@@ -28,7 +28,7 @@ from pathlib import Path
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client, WorkflowExecutionStatus
 
-from shared.server import die_with_parent, free_port
+from shared._core.server import die_with_parent, free_port
 from tests.browser import CHROMIUM_FLAGS, chromium_or_skip
 from tests.processes import wait_gone
 

@@ -24,7 +24,7 @@ from temporalio.client import (
     WorkflowExecutionStatus,
 )
 
-from recipes.chat_agent import (
+from recipes.nb04_long_running_agents.chat_agent import (
     ACTIVITIES,
     WORKFLOWS,
     ChatAgentWorkflow,

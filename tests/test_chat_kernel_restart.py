@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 SETUP = """
-from recipes.chat_agent import ACTIVITIES, WORKFLOWS, ChatAgentWorkflow, ChatInput
+from recipes.nb04_long_running_agents.chat_agent import ACTIVITIES, WORKFLOWS, ChatAgentWorkflow, ChatInput
 from shared import format_transcript, read_transcript, say, setup, start_worker
 conn = await setup(db_path={db!r}, quiet=True)
 worker = await start_worker(conn.client, task_queue="restart-test", workflows=WORKFLOWS, activities=ACTIVITIES)

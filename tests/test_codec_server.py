@@ -1,6 +1,6 @@
 """The codec server process: Temporal's codec protocol, its token, CORS for the Web UI, and a real browser.
 
-Every test talks HTTP to a real ``python -m shared.codec_server`` process.
+Every test talks HTTP to a real ``python -m shared._extras.codec_server`` process.
 The browser test starts its own dev server with ``--ui-codec-endpoint``,
 opens a run in the real Web UI in Chromium and reads the decoded prompt; then
 it stops the codec server and sees the UI's own "could not connect" banner
@@ -22,7 +22,7 @@ from temporalio.api.common.v1 import Payload, Payloads
 from temporalio.client import Client
 from temporalio.converter import DataConverter
 
-from recipes.weather_agent import ACTIVITIES, WORKFLOWS, WeatherAgentWorkflow
+from recipes.nb01_durable_agent.weather_agent import ACTIVITIES, WORKFLOWS, WeatherAgentWorkflow
 from shared import (
     CodecServer,
     CookbookError,
@@ -33,8 +33,8 @@ from shared import (
     start_codec_server,
     start_worker,
 )
-from shared.codec import KEY_ENV, KEY_FILE_ENV
-from shared.server import DevServer
+from shared._core.server import DevServer
+from shared._extras.codec import KEY_ENV, KEY_FILE_ENV
 from tests.browser import CHROMIUM_FLAGS, chromium_or_skip
 from tests.kernels import kernel
 from tests.processes import wait_gone
@@ -171,7 +171,8 @@ from shared import create_key_file, setup, start_codec_server, start_worker_proc
 os.environ["COOKBOOK_CODEC_KEY_FILE"] = str(create_key_file(Path({key!r})))
 codec_server = await start_codec_server()
 conn = await setup(ui_codec_endpoint=codec_server.ui_endpoint, encrypt=True, quiet=True)
-worker = await start_worker_process("recipes.encrypted_worker", task_queue="restart-09", name="restart-09")
+from recipes.nb09_agents_in_production import encrypted_worker
+worker = await start_worker_process(encrypted_worker, task_queue="restart-09", name="restart-09")
 print(conn.server.process.pid, codec_server.process.pid, worker.pid)
 """
 

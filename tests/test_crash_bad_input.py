@@ -8,7 +8,7 @@ import os
 import pytest
 
 import shared
-from shared.server import STATE_DIR, DevServer, start_dev_server
+from shared._core.server import STATE_DIR, DevServer, start_dev_server
 
 
 async def test_worker_for_a_module_that_does_not_import_names_the_module(task_queue):
@@ -17,7 +17,9 @@ async def test_worker_for_a_module_that_does_not_import_names_the_module(task_qu
 
 
 async def test_killing_a_worker_that_is_gone_is_a_no_op_with_a_message(task_queue, capsys):
-    worker = await shared.start_worker_process("recipes.research_agent", task_queue=task_queue, name="kill-twice")
+    worker = await shared.start_worker_process(
+        "recipes.nb02_crash_recovery.research_agent", task_queue=task_queue, name="kill-twice"
+    )
     assert await worker.kill() is True
     capsys.readouterr()
     assert await worker.kill() is False

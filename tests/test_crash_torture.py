@@ -20,11 +20,11 @@ import pytest
 from temporalio.client import WorkflowExecutionStatus
 
 import shared
-from recipes.research_agent import ResearchAgentWorkflow, ResearchRequest, read_outbox
+from recipes.nb02_crash_recovery.research_agent import ResearchAgentWorkflow, ResearchRequest, read_outbox
 from shared import running_activities
-from shared.pending_activities import MODEL_ACTIVITIES
+from shared._core.activities import MODEL_ACTIVITIES
 
-MODULE = "recipes.research_agent"
+MODULE = "recipes.nb02_crash_recovery.research_agent"
 SEED = 20261123
 ROUNDS = 4
 RUNS_PER_ROUND = 6
@@ -130,7 +130,7 @@ def test_outbox_key_is_idempotent(tmp_path):
 async def test_slow_model_marker_takes_half_a_second(marker):
     from agents import ModelSettings, ModelTracing
 
-    from shared.offline_model import SLOW_MODEL_SECONDS, OfflineModel
+    from shared._core.offline_model import SLOW_MODEL_SECONDS, OfflineModel
 
     began = time.monotonic()
     response = await OfflineModel().get_response(

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from shared import CookbookError
-from shared.server import DevServer, free_port, web_ui_port
+from shared._core.server import DevServer, free_port, web_ui_port
 
 ROOT = Path(__file__).resolve().parent.parent
 DEVCONTAINER = json.loads((ROOT / ".devcontainer" / "devcontainer.json").read_text())

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from temporalio.api.common.v1 import Payload
 
-from recipes.weather_agent import WeatherAgentWorkflow
+from recipes.nb01_durable_agent.weather_agent import WeatherAgentWorkflow
 from shared import (
     Connection,
     CookbookError,
@@ -31,7 +31,7 @@ from shared import (
     start_worker_process,
     temporal_cli,
 )
-from shared.codec import ENCODING, KEY_ENV, KEY_FILE_ENV, key_id, load_key, parse_key
+from shared._extras.codec import ENCODING, KEY_ENV, KEY_FILE_ENV, key_id, load_key, parse_key
 
 PROMPT = "What's the weather in Lima?"
 
@@ -89,7 +89,9 @@ async def test_clients_and_worker_processes_agree_and_the_server_stores_only_cip
     conn: Connection, task_queue: str, key_file: Path
 ):
     encrypted = await setup(encrypt=True, quiet=True)
-    worker = await start_worker_process("recipes.encrypted_worker", task_queue=task_queue, name=task_queue)
+    worker = await start_worker_process(
+        "recipes.nb09_agents_in_production.encrypted_worker", task_queue=task_queue, name=task_queue
+    )
     codec_server = await start_codec_server()
     try:
         handle = await encrypted.client.start_workflow(
@@ -121,7 +123,10 @@ async def test_clients_and_worker_processes_agree_and_the_server_stores_only_cip
 async def test_a_worker_process_without_a_key_stops_at_start_up_and_says_why(task_queue: str, key_file: Path):
     with pytest.raises(CookbookError, match="exited during start-up .*this process has no key"):
         await start_worker_process(
-            "recipes.encrypted_worker", task_queue=task_queue, name=task_queue, env={KEY_FILE_ENV: ""}
+            "recipes.nb09_agents_in_production.encrypted_worker",
+            task_queue=task_queue,
+            name=task_queue,
+            env={KEY_FILE_ENV: ""},
         )
 
 
@@ -131,7 +136,10 @@ async def test_a_worker_process_with_another_key_fails_its_task_naming_both_keys
     encrypted = await setup(encrypt=True, quiet=True)
     other_key = new_key()
     worker = await start_worker_process(
-        "recipes.encrypted_worker", task_queue=task_queue, name=task_queue, env={KEY_ENV: other_key}
+        "recipes.nb09_agents_in_production.encrypted_worker",
+        task_queue=task_queue,
+        name=task_queue,
+        env={KEY_ENV: other_key},
     )
     try:
         handle = await encrypted.client.start_workflow(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from types import ModuleType
 
-from recipes.weather_agent import WeatherAgentWorkflow, get_weather
+from recipes.nb01_durable_agent.weather_agent import WeatherAgentWorkflow, get_weather
 from shared import Connection, history_table, running_workers, start_worker
 from tests.exercises import solution_and_starter, within
 

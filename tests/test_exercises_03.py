@@ -9,8 +9,8 @@ from types import ModuleType
 from temporalio.client import WorkflowExecutionStatus, WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.service import RPCError
 
-from recipes import approval_agent
-from recipes.approval_agent import WAITING, ApprovalRequest, ApprovalWorkflow, Decision
+from recipes.nb03_human_approval import approval_agent
+from recipes.nb03_human_approval.approval_agent import WAITING, ApprovalRequest, ApprovalWorkflow, Decision
 from shared import Connection, start_worker, temporal_cli_path, wait_until
 from tests.exercises import solution_and_starter, within
 

@@ -9,7 +9,7 @@ from temporalio.client import Client, WorkflowFailureError
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from recipes.chat_agent import ACTIVITIES, ChatInput
+from recipes.nb04_long_running_agents.chat_agent import ACTIVITIES, ChatInput
 from shared import Connection, agents_plugin, history_table
 from tests.exercises import solution_and_starter, within
 

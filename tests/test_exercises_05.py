@@ -10,8 +10,8 @@ from temporalio.openai_agents.testing import AgentEnvironment
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from recipes.chat_agent import ACTIVITIES, WORKFLOWS, ChatAgentWorkflow, ChatInput
-from recipes.chat_agent_v2 import ChatAgentWorkflowPatched, look_up_profile
+from recipes.nb04_long_running_agents.chat_agent import ACTIVITIES, WORKFLOWS, ChatAgentWorkflow, ChatInput
+from recipes.nb05_testing_durable_agents.chat_agent_v2 import ChatAgentWorkflowPatched, look_up_profile
 from shared import Connection, history_table, replay, start_worker
 from tests.exercises import solution_and_starter, within
 

@@ -16,8 +16,8 @@ import pytest
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import WorkflowExecutionStatus, WorkflowFailureError, WorkflowHandle, WorkflowUpdateFailedError
 
-from recipes.approval_agent import Decision
-from recipes.support_team import IncidentRequest
+from recipes.nb03_human_approval.approval_agent import Decision
+from recipes.nb07_teams_of_agents.support_team import IncidentRequest
 from shared import Connection, first_workflow_task_failure, history_table, start_worker, wait_until
 from tests.exercises import solution_and_starter
 

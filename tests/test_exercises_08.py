@@ -12,10 +12,10 @@ from types import ModuleType
 
 import pytest
 
-from recipes.inventory_agent import ShopAssistantWorkflow, ShopRequest
-from recipes.inventory_worker import MODEL_PARAMS, inventory_over_stdio
-from recipes.streaming_agent import MODEL_PARAMS as STREAMING_PARAMS
-from recipes.streaming_agent import STREAM_TOPIC
+from recipes.nb08_mcp_and_streaming.inventory_agent import ShopAssistantWorkflow, ShopRequest
+from recipes.nb08_mcp_and_streaming.inventory_worker import MODEL_PARAMS, inventory_over_stdio
+from recipes.nb08_mcp_and_streaming.streaming_agent import MODEL_PARAMS as STREAMING_PARAMS
+from recipes.nb08_mcp_and_streaming.streaming_agent import STREAM_TOPIC
 from shared import Connection, HistoryTable, history_table, setup, start_worker, stream_reply
 from tests.exercises import solution_and_starter
 

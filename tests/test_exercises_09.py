@@ -18,10 +18,10 @@ from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client
 from temporalio.converter import DataConverter
 
-from recipes.chat_agent import ACTIVITIES as CHAT_ACTIVITIES
-from recipes.chat_agent import ChatAgentWorkflow, ChatInput
-from recipes.chat_growth import measure_growth
-from recipes.weather_agent import ACTIVITIES, WORKFLOWS, WeatherAgentWorkflow
+from recipes.nb01_durable_agent.weather_agent import ACTIVITIES, WORKFLOWS, WeatherAgentWorkflow
+from recipes.nb04_long_running_agents.chat_agent import ACTIVITIES as CHAT_ACTIVITIES
+from recipes.nb04_long_running_agents.chat_agent import ChatAgentWorkflow, ChatInput
+from recipes.nb09_agents_in_production.chat_growth import measure_growth
 from shared import (
     Connection,
     CookbookError,
@@ -33,8 +33,8 @@ from shared import (
     start_worker,
     trace_request,
 )
-from shared.codec import KEY_ID, parse_key
-from shared.codec import new_key as new_key_text
+from shared._extras.codec import KEY_ID, parse_key
+from shared._extras.codec import new_key as new_key_text
 from tests.exercises import solution_and_starter
 
 EX = "ex09_production"

@@ -17,14 +17,15 @@ import uuid
 from pathlib import Path
 
 from shared import Connection
-from shared.server import temporal_cli_path
+from shared._core.server import temporal_cli_path
 from tests.exercises import within
 
 ROOT = Path(__file__).resolve().parent.parent
 GUIDE = (ROOT / "docs" / "facilitator.md").read_text()
 
 WORKER = (
-    ".venv/bin/python -m shared.worker_process recipes.research_agent --task-queue research-agent --name projector-1 &"
+    ".venv/bin/python -m shared recipes.nb02_crash_recovery.research_agent"
+    " --task-queue research-agent --name projector-1 &"
 )
 START = """.venv/bin/temporal workflow start --task-queue research-agent --type ResearchAgentWorkflow \\
   --workflow-id projector-crash \\

@@ -18,9 +18,14 @@ from temporalio.api.common.v1 import Payload
 from temporalio.api.enums.v1 import EventType
 from temporalio.converter import StorageDriverClaim, StorageDriverRetrieveContext, StorageDriverStoreContext
 
-from recipes.chat_agent import ACTIVITIES, ChatAgentWorkflow, ChatInput
-from recipes.chat_growth import measure_growth, model_input_share
-from recipes.long_chat import SUMMARY_PREFIX, WORKFLOWS, LongChatInput, SummarisingChatWorkflow
+from recipes.nb04_long_running_agents.chat_agent import ACTIVITIES, ChatAgentWorkflow, ChatInput
+from recipes.nb09_agents_in_production.chat_growth import measure_growth, model_input_share
+from recipes.nb09_agents_in_production.long_chat import (
+    SUMMARY_PREFIX,
+    WORKFLOWS,
+    LongChatInput,
+    SummarisingChatWorkflow,
+)
 from shared import (
     Connection,
     CookbookError,

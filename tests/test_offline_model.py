@@ -9,7 +9,7 @@ from agents import Agent, ModelBehaviorError, ModelSettings, Runner, function_to
 from openai.types.responses import ResponseCompletedEvent, ResponseTextDeltaEvent
 from pydantic import BaseModel
 
-from shared.offline_model import (
+from shared._core.offline_model import (
     LABEL,
     UNKNOWN_AGENT_TOOL,
     OfflineModel,

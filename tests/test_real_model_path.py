@@ -12,7 +12,7 @@ import uuid
 import pytest
 from temporalio.client import Client
 
-from recipes.weather_agent import WeatherAgentWorkflow, get_weather
+from recipes.nb01_durable_agent.weather_agent import WeatherAgentWorkflow, get_weather
 from shared import Connection, agents_plugin, history_table, select_model, start_worker
 from tests.openai_stub import (
     SERVER_ERROR,

@@ -18,10 +18,14 @@ from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from recipes.chat_agent import ACTIVITIES, WORKFLOWS, ChatAgentWorkflow, ChatInput
-from recipes.chat_agent_v2 import ChatAgentWorkflowPatched, ChatAgentWorkflowV2, look_up_profile
-from recipes.chat_script import run_sample_chat
-from recipes.weather_agent import WeatherAgentWorkflow
+from recipes.nb01_durable_agent.weather_agent import WeatherAgentWorkflow
+from recipes.nb04_long_running_agents.chat_agent import ACTIVITIES, WORKFLOWS, ChatAgentWorkflow, ChatInput
+from recipes.nb05_testing_durable_agents.chat_agent_v2 import (
+    ChatAgentWorkflowPatched,
+    ChatAgentWorkflowV2,
+    look_up_profile,
+)
+from recipes.nb05_testing_durable_agents.chat_script import run_sample_chat
 from shared import CookbookError, agents_plugin, history_table, load_history, replay, save_history
 
 FIXTURE = Path(__file__).parent / "fixtures" / "chat_agent_history.json"

@@ -19,10 +19,10 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 from temporalio.client import WorkflowFailureError
 from temporalio.worker import Replayer
 
-from recipes.flight_agent import ACTIVITIES as FLIGHT_ACTIVITIES
-from recipes.flight_agent import API_KEY_ENV, FlightAgentWorkflow
-from recipes.flight_agent import WORKFLOWS as FLIGHT_WORKFLOWS
-from recipes.weather_agent import ACTIVITIES, WORKFLOWS, WeatherAgentWorkflow
+from recipes.nb01_durable_agent.weather_agent import ACTIVITIES, WORKFLOWS, WeatherAgentWorkflow
+from recipes.nb09_agents_in_production.flight_agent import ACTIVITIES as FLIGHT_ACTIVITIES
+from recipes.nb09_agents_in_production.flight_agent import API_KEY_ENV, FlightAgentWorkflow
+from recipes.nb09_agents_in_production.flight_agent import WORKFLOWS as FLIGHT_WORKFLOWS
 from shared import (
     Connection,
     agents_plugin,
@@ -42,7 +42,10 @@ async def test_the_api_key_is_read_on_the_worker_and_is_nowhere_in_the_history(c
     assert API_KEY_ENV not in os.environ
     api_key = "flk_" + secrets.token_hex(16)
     worker = await start_worker_process(
-        "recipes.flight_agent", task_queue=task_queue, name=task_queue, env={API_KEY_ENV: api_key}
+        "recipes.nb09_agents_in_production.flight_agent",
+        task_queue=task_queue,
+        name=task_queue,
+        env={API_KEY_ENV: api_key},
     )
     try:
         handle = await conn.client.start_workflow(

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from shared import Connection, CookbookError, history_table, restart_dev_server, start_worker, temporal_cli_path
-from shared.server import STATE_DIR, free_port, reap_orphans, start_dev_server
+from shared._core.server import STATE_DIR, free_port, reap_orphans, start_dev_server
 from tests.kernels import kernel
 from tests.processes import pid_alive, wait_until_gone
 
@@ -32,7 +32,8 @@ async def test_start_reuse_and_stop_in_a_kernel() -> None:
 async def test_a_killed_kernel_takes_its_server_and_workers_with_it() -> None:
     cell = (
         SETUP_CELL + "\nfrom shared import start_worker_process\n"
-        "w = await start_worker_process('recipes.weather_agent', task_queue='kill-test')\nprint(w.pid)"
+        "from recipes.nb01_durable_agent import weather_agent\n"
+        "w = await start_worker_process(weather_agent, task_queue='kill-test')\nprint(w.pid)"
     )
     async with kernel() as k:
         server_pid, worker_pid = map(int, (await k.run(cell)).split())
@@ -60,7 +61,7 @@ async def test_the_next_start_reaps_a_server_whose_owner_is_gone(conn: Connectio
 
 
 async def test_workflows_survive_a_restart_of_a_persistent_server(conn: Connection, tmp_path: Path) -> None:
-    from recipes.weather_agent import WeatherAgentWorkflow, get_weather
+    from recipes.nb01_durable_agent.weather_agent import WeatherAgentWorkflow, get_weather
 
     server = await start_dev_server(tmp_path / "temporal.db")
     assert server.port == conn.server.port, "switching to a database file keeps the address"
@@ -78,7 +79,7 @@ async def test_workflows_survive_a_restart_of_a_persistent_server(conn: Connecti
 
 
 def test_a_corrupt_database_file_is_refused(tmp_path: Path) -> None:
-    from shared.server import _check_db_file
+    from shared._core.server import _check_db_file
 
     db = tmp_path / "broken.db"
     db.write_bytes(b"this is not sqlite")
@@ -87,7 +88,7 @@ def test_a_corrupt_database_file_is_refused(tmp_path: Path) -> None:
 
 
 async def test_a_database_file_in_use_by_another_server_is_refused(tmp_path: Path) -> None:
-    from shared.server import _check_db_file
+    from shared._core.server import _check_db_file
 
     server = await start_dev_server(tmp_path / "busy.db")
     assert server.db_path is not None

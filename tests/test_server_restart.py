@@ -14,7 +14,7 @@ import time
 from collections import Counter
 
 import shared
-from recipes.research_agent import ResearchAgentWorkflow, ResearchRequest, read_outbox
+from recipes.nb02_crash_recovery.research_agent import ResearchAgentWorkflow, ResearchRequest, read_outbox
 from tests.test_crash_torture import TOPICS, expected_answer
 
 SEED = 7
@@ -30,7 +30,9 @@ async def test_workflows_survive_server_restarts(task_queue, tmp_path, capsys):
     outbox = tmp_path / "outbox.db"
     results: dict[str, tuple[str, str]] = {}
     started = time.monotonic()
-    worker = await shared.start_worker_process("recipes.research_agent", task_queue=task_queue, name="restart-worker")
+    worker = await shared.start_worker_process(
+        "recipes.nb02_crash_recovery.research_agent", task_queue=task_queue, name="restart-worker"
+    )
     try:
         for round_no in range(ROUNDS):
             handles = []
@@ -70,7 +72,9 @@ async def test_workflows_survive_server_restarts(task_queue, tmp_path, capsys):
 async def test_a_finished_workflow_is_still_there_after_a_restart(task_queue, tmp_path):
     """What persistence means for a result: ask for it after the server came back."""
     conn = await shared.setup(db_path=tmp_path / "temporal.db", quiet=True)
-    worker = await shared.start_worker_process("recipes.research_agent", task_queue=task_queue, name="restart-worker")
+    worker = await shared.start_worker_process(
+        "recipes.nb02_crash_recovery.research_agent", task_queue=task_queue, name="restart-worker"
+    )
     try:
         request = ResearchRequest("Lima", str(tmp_path / "outbox.db"), tools=["check_facts"])
         handle = await conn.client.start_workflow(

@@ -22,9 +22,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 async def test_a_service_is_ready_replaced_by_name_and_restarted_on_its_address() -> None:
     port = str(free_port())
-    first = await start_service("recipes.inventory_mcp", "--port", port, name="test-service")
+    first = await start_service("recipes.nb08_mcp_and_streaming.inventory_mcp", "--port", port, name="test-service")
     assert first.alive and first.address == f"http://127.0.0.1:{port}/mcp"
-    second = await start_service("recipes.inventory_mcp", "--port", port, name="test-service")
+    second = await start_service("recipes.nb08_mcp_and_streaming.inventory_mcp", "--port", port, name="test-service")
     assert not first.alive, "a second start under the same name replaces the first"
     old_pid = second.pid
     await second.restart()
@@ -42,19 +42,20 @@ async def test_a_kernel_restart_leaves_no_process_of_notebook_08_running(tmp_pat
     cell = f"""
 import os
 from shared import setup, start_service, start_worker, start_worker_process, free_port
-from recipes.inventory_agent import ShopAssistantWorkflow, ShopRequest
-from recipes.inventory_worker import MCP_SERVERS, URL_VARIABLE
+from recipes.nb08_mcp_and_streaming.inventory_agent import ShopAssistantWorkflow, ShopRequest
+from recipes.nb08_mcp_and_streaming import inventory_mcp, inventory_worker
+from recipes.nb08_mcp_and_streaming.inventory_worker import MCP_SERVERS, URL_VARIABLE
 conn = await setup(mcp_servers=MCP_SERVERS, quiet=True)
-inventory = await start_service("recipes.inventory_mcp", "--port", str(free_port()),
+inventory = await start_service(inventory_mcp.__name__, "--port", str(free_port()),
                                 "--data", {str(tmp_path / "stock.json")!r}, name="inventory")
 os.environ[URL_VARIABLE] = inventory.address
 worker = await start_worker(conn.client, task_queue="k08", workflows=[ShopAssistantWorkflow])
-process = await start_worker_process("recipes.inventory_worker", task_queue="k08-process", name="shop")
+process = await start_worker_process(inventory_worker, task_queue="k08-process", name="shop")
 handle = await conn.client.start_workflow(ShopAssistantWorkflow.run, ShopRequest("Check the stock of Tent.",
                                           "inventory-stdio"), id="k08", task_queue="k08")
 print(await handle.result())
 from tests.processes import children_running
-mcp_servers = children_running(os.getpid(), "recipes.inventory_mcp")  # the HTTP one and the stdio one
+mcp_servers = children_running(os.getpid(), inventory_mcp.__name__)  # the HTTP one and the stdio one
 print(conn.server.process.pid, process.pid, *mcp_servers)
 """
     async with kernel(cwd=str(ROOT)) as k:
@@ -74,14 +75,16 @@ from pathlib import Path
 from shared import create_key_file, free_port, setup, start_codec_server, start_service, start_worker_process
 os.environ["COOKBOOK_CODEC_KEY_FILE"] = str(create_key_file(Path({str(tmp_path / "codec.key")!r})))
 conn = await setup(quiet=True)
-worker = await start_worker_process("recipes.weather_agent", task_queue="interrupted", name="interrupted")
-service = await start_service("recipes.inventory_mcp", "--port", str(free_port()), name="interrupted")
+from recipes.nb01_durable_agent import weather_agent
+from recipes.nb08_mcp_and_streaming import inventory_mcp
+worker = await start_worker_process(weather_agent, task_queue="interrupted", name="interrupted")
+service = await start_service(inventory_mcp.__name__, "--port", str(free_port()), name="interrupted")
 codec_server = await start_codec_server()
 print(conn.server.process.pid, worker.pid, service.pid, codec_server.pid)
 """
     after_the_interrupt = """
 import asyncio
-from recipes.weather_agent import WeatherAgentWorkflow
+from recipes.nb01_durable_agent.weather_agent import WeatherAgentWorkflow
 from shared import EncryptionCodec, decode_with
 from temporalio.api.common.v1 import Payload, Payloads
 run = conn.client.execute_workflow(WeatherAgentWorkflow.run, "weather in Lima", id="interrupted",

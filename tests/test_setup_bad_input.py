@@ -27,9 +27,10 @@ from pathlib import Path
 import pytest
 from temporalio.client import Client, WorkflowFailureError
 
-from recipes import approval_agent, weather_agent
-from recipes.approval_agent import ApprovalRequest, ApprovalWorkflow, Decision
-from recipes.weather_agent import WeatherAgentWorkflow
+from recipes.nb01_durable_agent import weather_agent
+from recipes.nb01_durable_agent.weather_agent import WeatherAgentWorkflow
+from recipes.nb03_human_approval import approval_agent
+from recipes.nb03_human_approval.approval_agent import ApprovalRequest, ApprovalWorkflow, Decision
 from shared import (
     ApprovalPanel,
     Connection,
@@ -41,7 +42,7 @@ from shared import (
     wait_for_activity,
     wait_until,
 )
-from shared.server import PORT_ATTEMPTS, DevServer, free_port
+from shared._core.server import PORT_ATTEMPTS, DevServer, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -178,7 +179,7 @@ processors.BackendSpanExporter.export = lambda self, items: exported.extend(item
 from tests.openai_stub import StubOpenAI, chat_reply, serve
 
 async def main():
-    from recipes import weather_agent
+    from recipes.nb01_durable_agent import weather_agent
     from shared import setup, start_worker
     conn = await setup(quiet=True)
     worker = await start_worker(conn.client, weather_agent, task_queue="traces")
@@ -228,7 +229,7 @@ def test_the_agents_sdk_tracing_warnings_never_reach_a_cell():
         import asyncio
         from agents.tracing import processors
         from shared import setup
-        from shared.logs import route_temporal_logs_to_file
+        from shared._core.logs import route_temporal_logs_to_file
 
         class Trace:
             tracing_api_key = None

@@ -20,9 +20,9 @@ from temporalio.api.enums.v1 import EventType
 from temporalio.client import WorkflowExecutionStatus, WorkflowFailureError
 from temporalio.openai_agents import ModelActivityParameters
 
-from recipes.streaming_agent import MODEL_PARAMS, STREAM_TOPIC, TripPlannerWorkflow
+from recipes.nb08_mcp_and_streaming.streaming_agent import MODEL_PARAMS, STREAM_TOPIC, TripPlannerWorkflow
 from shared import Connection, ReplyBox, StreamedReply, history_table, setup, start_worker, stream_reply
-from shared.streaming import RETRY_SEAM
+from shared._views.streaming import RETRY_SEAM
 
 
 @pytest.fixture(scope="module")

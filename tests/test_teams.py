@@ -23,8 +23,8 @@ from temporalio.client import WorkflowExecutionStatus, WorkflowFailureError, Wor
 from temporalio.exceptions import ApplicationError
 
 import shared
-from recipes import support_team
-from recipes.support_team import (
+from recipes.nb07_teams_of_agents import support_team
+from recipes.nb07_teams_of_agents.support_team import (
     EscalationRequest,
     EscalationWorkflow,
     GuardedRequest,
@@ -35,7 +35,7 @@ from recipes.support_team import (
     SupportTeamWorkflow,
     TicketRouterWorkflow,
 )
-from shared.replay import replay
+from shared._views.replay import replay
 
 REFUND_TICKET = "I paid for A-1001 but the blender arrived broken. Please refund it."
 TWO_PART_TICKET = "A billing and a technical question: why was I charged twice for A-2002, and why is Checkout slow?"
@@ -209,7 +209,9 @@ async def test_output_that_does_not_fit_the_type_is_not_retried_but_a_failed_mod
 
 
 async def test_a_sigkill_between_two_specialists_loses_nothing_and_repeats_nothing(conn, task_queue):
-    first = await shared.start_worker_process("recipes.support_team", task_queue=task_queue, name=f"{task_queue}-1")
+    first = await shared.start_worker_process(
+        "recipes.nb07_teams_of_agents.support_team", task_queue=task_queue, name=f"{task_queue}-1"
+    )
     request = EscalationRequest(CHAIN_TICKET, "A-1001", refund_seconds=3.0)
     handle = await conn.client.start_workflow(
         EscalationWorkflow.run, request, id=f"chain-{task_queue}", task_queue=task_queue
@@ -217,7 +219,9 @@ async def test_a_sigkill_between_two_specialists_loses_nothing_and_repeats_nothi
     running = await shared.wait_for_activity(handle, "issue_refund")
     assert running.worker == first.identity
     await first.kill()
-    second = await shared.start_worker_process("recipes.support_team", task_queue=task_queue, name=f"{task_queue}-2")
+    second = await shared.start_worker_process(
+        "recipes.nb07_teams_of_agents.support_team", task_queue=task_queue, name=f"{task_queue}-2"
+    )
     try:
         diagnosis, refund = await handle.result()
     finally:

@@ -18,9 +18,9 @@ from temporalio.openai_agents.testing import AgentEnvironment, ResponseBuilders,
 from temporalio.testing import ActivityEnvironment, WorkflowEnvironment
 from temporalio.worker import Worker
 
-from recipes.chat_agent import ACTIVITIES, WORKFLOWS, ChatAgentWorkflow, ChatInput
-from recipes.chat_agent_v2 import look_up_profile
-from recipes.weather_agent import get_weather
+from recipes.nb01_durable_agent.weather_agent import get_weather
+from recipes.nb04_long_running_agents.chat_agent import ACTIVITIES, WORKFLOWS, ChatAgentWorkflow, ChatInput
+from recipes.nb05_testing_durable_agents.chat_agent_v2 import look_up_profile
 from shared import history_table
 
 

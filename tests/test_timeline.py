@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from shared.timeline import Bar, Timeline, TimelinePicture
+from shared._views.timeline import Bar, Timeline, TimelinePicture
 
 
 def bar(name: str, started: float, closed: float, worker: str = "w@1") -> Bar:

@@ -7,8 +7,8 @@ import uuid
 import pytest
 from temporalio.client import WorkflowFailureError
 
-from recipes import tool_failures
-from recipes.tool_failures import ArchiveLookupWorkflow
+from recipes.nb02_crash_recovery import tool_failures
+from recipes.nb02_crash_recovery.tool_failures import ArchiveLookupWorkflow
 from shared import Connection, history_table, start_worker
 
 

@@ -11,11 +11,11 @@ import uuid
 import pytest
 from temporalio.client import Client
 
-from recipes import weather_agent
-from recipes.weather_agent import WeatherAgentWorkflow, get_weather
+from recipes.nb01_durable_agent import weather_agent
+from recipes.nb01_durable_agent.weather_agent import WeatherAgentWorkflow, get_weather
 from shared import Connection, CookbookError, history_table, running_workers, setup, start_worker, start_worker_process
-from shared.pending_activities import MODEL_ACTIVITIES
-from shared.server import free_port, temporal_cli_path
+from shared._core.activities import MODEL_ACTIVITIES
+from shared._core.server import free_port, temporal_cli_path
 from tests import setup_options_worker
 from tests.kernels import kernel
 
@@ -68,7 +68,9 @@ async def test_stop_and_restart(conn: Connection, task_queue: str) -> None:
 async def test_start_worker_hosts_what_a_module_lists(conn: Connection, task_queue: str) -> None:
     worker = await start_worker(conn.client, weather_agent, task_queue=task_queue)
     assert "Lima" in await run_weather(conn.client, task_queue)
-    by_name = await start_worker(conn.client, "recipes.weather_agent", task_queue=task_queue, name="by-name")
+    by_name = await start_worker(
+        conn.client, "recipes.nb01_durable_agent.weather_agent", task_queue=task_queue, name="by-name"
+    )
     assert not worker.running and by_name.identity.startswith("by-name@")
     assert "Paris" in await run_weather(conn.client, task_queue, "weather in Paris")
     await by_name.stop()
@@ -102,7 +104,7 @@ async def test_a_workflow_finishes_while_the_kernel_is_idle() -> None:
     queue = f"idle-{uuid.uuid4().hex[:8]}"
     cell = f"""
 from shared import setup, start_worker
-from recipes.weather_agent import WeatherAgentWorkflow, get_weather
+from recipes.nb01_durable_agent.weather_agent import WeatherAgentWorkflow, get_weather
 conn = await setup(quiet=True)
 await start_worker(conn.client, task_queue="{queue}", workflows=[WeatherAgentWorkflow], activities=[get_weather])
 await conn.client.start_workflow(WeatherAgentWorkflow.run, "weather in Tokyo", id="{queue}", task_queue="{queue}")
@@ -119,7 +121,7 @@ print(conn.server.address)
 async def test_rerunning_the_worker_cell_in_a_kernel_keeps_one_worker() -> None:
     cell = """
 from shared import setup, start_worker, running_workers
-from recipes.weather_agent import WeatherAgentWorkflow, get_weather
+from recipes.nb01_durable_agent.weather_agent import WeatherAgentWorkflow, get_weather
 conn = await setup(quiet=True)
 worker = await start_worker(conn.client, task_queue="rerun", workflows=[WeatherAgentWorkflow], activities=[get_weather])
 print(len(running_workers()), worker.identity.split("@")[0])
@@ -130,7 +132,7 @@ print(len(running_workers()), worker.identity.split("@")[0])
 
 
 async def test_a_worker_process_runs_the_workflow_and_dies_on_kill(conn: Connection, task_queue: str) -> None:
-    process = await start_worker_process("recipes.weather_agent", task_queue=task_queue, name="proc")
+    process = await start_worker_process("recipes.nb01_durable_agent.weather_agent", task_queue=task_queue, name="proc")
     assert process.alive and process.identity == f"proc@{process.pid}"
     handle = await conn.client.start_workflow(
         WeatherAgentWorkflow.run, "weather in Paris", id=f"p-{uuid.uuid4()}", task_queue=task_queue

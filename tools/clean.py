@@ -32,7 +32,7 @@ SCRATCH_PATTERN = "cookbook-0*-*"
 
 
 def state_dir() -> Path:
-    """Where the embedded servers keep their logs, records and databases (``shared.server.STATE_DIR``)."""
+    """Where the embedded servers keep their logs, records and databases (``shared.STATE_DIR``)."""
     return Path(tempfile.gettempdir()) / "durable-agents-cookbook"
 
 

@@ -30,7 +30,7 @@ OK, WARN, FAIL = "ok", "warn", "FAIL"
 
 SERVER_PROBE = """
 import asyncio, time, urllib.request
-from shared.server import DevServer
+from shared import DevServer
 
 async def main():
     began = time.monotonic()

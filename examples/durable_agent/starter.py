@@ -16,7 +16,7 @@ from temporalio.client import Client
 from temporalio.envconfig import ClientConfig
 from temporalio.openai_agents import OpenAIAgentsPlugin
 
-from recipes.weather_agent import TASK_QUEUE, WeatherAgentWorkflow
+from recipes.nb01_durable_agent.weather_agent import TASK_QUEUE, WeatherAgentWorkflow
 
 
 async def main(prompt: str) -> None:

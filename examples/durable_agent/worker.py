@@ -23,7 +23,7 @@ from temporalio.envconfig import ClientConfig
 from temporalio.openai_agents import ModelActivityParameters, OpenAIAgentsPlugin
 from temporalio.worker import Worker
 
-from recipes.weather_agent import TASK_QUEUE, WeatherAgentWorkflow, get_weather
+from recipes.nb01_durable_agent.weather_agent import TASK_QUEUE, WeatherAgentWorkflow, get_weather
 
 # The one cookbook helper used here: OpenAI if OPENAI_API_KEY is set, an OpenAI-compatible server if
 # OPENAI_BASE_URL is set, else the offline stand-in. With a key you could drop it and pass no model_provider.

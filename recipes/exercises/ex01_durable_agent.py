@@ -14,7 +14,7 @@ from temporalio import activity, workflow
 from temporalio.client import Client
 from temporalio.openai_agents.workflow import activity_as_tool
 
-from recipes.weather_agent import WeatherAgentWorkflow, get_weather  # noqa: F401 (exercise 3 needs it)
+from recipes.nb01_durable_agent.weather_agent import WeatherAgentWorkflow, get_weather  # noqa: F401 (exercise 3 needs it)
 
 with workflow.unsafe.imports_passed_through():
     from agents import Agent, Runner

@@ -11,8 +11,8 @@ import sqlite3
 
 from temporalio.client import Client
 
-from recipes.crash_drills import crash_during  # noqa: F401 (exercises 1 and 2 need it)
-from recipes.research_agent import OUTBOX_SCHEMA, ResearchRequest, read_outbox  # noqa: F401 (exercises 1, 2)
+from recipes.nb02_crash_recovery.crash_drills import crash_during  # noqa: F401 (exercises 1 and 2 need it)
+from recipes.nb02_crash_recovery.research_agent import OUTBOX_SCHEMA, ResearchRequest, read_outbox  # noqa: F401 (exercises 1, 2)
 from shared import HistoryTable, history_table  # noqa: F401 (exercise 1 needs history_table)
 
 

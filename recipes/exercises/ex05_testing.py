@@ -13,8 +13,8 @@ from datetime import timedelta
 
 from temporalio import workflow
 
-from recipes.chat_agent import ChatAgentWorkflow, ChatInput, ChatSummary
-from recipes.chat_agent_v2 import PATCH_ID, look_up_profile
+from recipes.nb04_long_running_agents.chat_agent import ChatAgentWorkflow, ChatInput, ChatSummary
+from recipes.nb05_testing_durable_agents.chat_agent_v2 import PATCH_ID, look_up_profile
 
 with workflow.unsafe.imports_passed_through():
     from temporalio.openai_agents.testing import ResponseBuilders, TestModel

@@ -26,9 +26,9 @@ from temporalio import activity, workflow
 with workflow.unsafe.imports_passed_through():
     from agents import Agent, InputGuardrailTripwireTriggered, function_tool  # noqa: F401 (you will need them)
 
-from recipes import support_team
-from recipes.approval_agent import Decision
-from recipes.support_team import (
+from recipes.nb03_human_approval.approval_agent import Decision
+from recipes.nb07_teams_of_agents import support_team
+from recipes.nb07_teams_of_agents.support_team import (
     IncidentReport,
     IncidentRequest,
     SupportOutcome,
@@ -55,7 +55,8 @@ async def track_parcel(order_id: str) -> str:
 def shipping_specialist() -> Agent:
     """Exercise 1: a specialist for deliveries, whose tool is the ``track_parcel`` Activity."""
     # TODO 1a: name the agent so the Triage agent can tell it handles shipping, write its instructions,
-    # and give it a tool that runs the track_parcel Activity (see refund_specialist in recipes/support_team.py).
+    # and give it a tool that runs the track_parcel Activity (see refund_specialist in
+    # recipes/nb07_teams_of_agents/support_team.py).
     return Agent(name="TODO", instructions="TODO")
 
 
@@ -111,7 +112,8 @@ class ReviewedSupportWorkflow:
             guardrail = trip.guardrail_result.guardrail.get_name()
         # TODO 3a: instead of stopping, set self._status = WAITING and wait (workflow.wait_condition) for
         # the review Update. If approved, run the team again on the ticket with the card number removed
-        # (recipes.support_team.CARD_NUMBER); if rejected, return a "blocked" outcome with the comment.
+        # (CARD_NUMBER in recipes.nb07_teams_of_agents.support_team); if rejected, return a "blocked" outcome
+        # with the comment.
         return SupportOutcome("blocked", "The ticket contains a card number.", guardrail)
 
     @workflow.update

@@ -10,7 +10,7 @@ Check your work with ``make exercises NB=08``.
 
 from __future__ import annotations
 
-from recipes.inventory_mcp import inventory, main, stock  # noqa: F401 (the tool you add needs them)
+from recipes.nb08_mcp_and_streaming.inventory_mcp import inventory, main, stock  # noqa: F401 (the tool you add needs them)
 
 # TODO: add a tool with `@inventory.tool()`: `restock_item(item: str, quantity: int) -> str`.
 #       Its docstring becomes the tool's description, which the model reads.

@@ -11,8 +11,8 @@ Check your work with ``make exercises NB=08``.
 
 from __future__ import annotations
 
-from recipes import inventory_mcp
-from recipes.inventory_mcp import inventory, main
+from recipes.nb08_mcp_and_streaming import inventory_mcp
+from recipes.nb08_mcp_and_streaming.inventory_mcp import inventory, main
 
 MAX_PER_ORDER = 5
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from agents import Agent, Runner
 from temporalio import workflow
 
-from recipes.streaming_agent import TripPlannerWorkflow, streamed  # noqa: F401 (you will need `streamed`)
+from recipes.nb08_mcp_and_streaming.streaming_agent import TripPlannerWorkflow, streamed  # noqa: F401 (you will need `streamed`)
 
 
 @workflow.defn

@@ -16,18 +16,16 @@ from temporalio.api.common.v1 import Payload
 from temporalio.converter import ExternalStorage, PayloadCodec
 from temporalio.openai_agents.workflow import activity_as_tool
 
-from recipes.weather_agent import get_weather
+from recipes.nb01_durable_agent.weather_agent import get_weather
 
 with workflow.unsafe.imports_passed_through():  # the sandbox reuses these modules instead of importing them again
     import opentelemetry.trace  # noqa: F401 (you will need it in exercise 3)
     from agents import Agent, Runner
 
-    from shared import claim_check
-    from shared.claim_check import DEFAULT_THRESHOLD
-    from shared.codec import EncryptionCodec
+    from shared import EncryptionCodec, claim_check
 
 MESSAGE_SIZE = 3000
-"""The size of the user's messages in notebook 09's chat (``recipes.chat_growth.trip_notes``)."""
+"""The size of the user's messages in notebook 09's chat (``chat_growth.trip_notes``)."""
 
 
 class RotatingCodec(PayloadCodec):
@@ -43,7 +41,7 @@ class RotatingCodec(PayloadCodec):
 
     async def decode(self, payloads: Sequence[Payload]) -> list[Payload]:
         """Each payload with the key that encrypted it, so histories from before the rotation still read."""
-        # TODO: for each encrypted payload, read its key id (metadata ``shared.codec.KEY_ID``) and decode
+        # TODO: for each encrypted payload, read its key id (metadata ``EncryptionCodec.KEY_ID``) and decode
         # it with that key's codec; leave payloads that are not encrypted as they are.
         return await self._current.decode(payloads)
 
@@ -52,7 +50,7 @@ def chat_claim_check(directory: str | os.PathLike[str]) -> ExternalStorage:
     """Exercise 2: every model-call input goes to the store, the user's messages stay in the history."""
     # TODO: choose a threshold above a message (a little over MESSAGE_SIZE bytes as a payload) and below
     # the smallest model-call input (the message plus the agent's instructions and tool schemas).
-    return claim_check(directory, threshold=DEFAULT_THRESHOLD)
+    return claim_check(directory)  # the default threshold: 64 KiB
 
 
 @activity.defn

@@ -8,7 +8,7 @@ from temporalio import activity, workflow
 from temporalio.client import Client
 from temporalio.openai_agents.workflow import activity_as_tool
 
-from recipes.weather_agent import WeatherAgentWorkflow, get_weather
+from recipes.nb01_durable_agent.weather_agent import WeatherAgentWorkflow, get_weather
 
 with workflow.unsafe.imports_passed_through():
     # Passed through: the sandbox must not re-import the agents SDK or the notebook helpers.

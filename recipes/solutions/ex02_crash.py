@@ -6,8 +6,8 @@ import sqlite3
 
 from temporalio.client import Client
 
-from recipes.crash_drills import crash_during
-from recipes.research_agent import OUTBOX_SCHEMA, ResearchRequest, read_outbox
+from recipes.nb02_crash_recovery.crash_drills import crash_during
+from recipes.nb02_crash_recovery.research_agent import OUTBOX_SCHEMA, ResearchRequest, read_outbox
 from shared import HistoryTable, history_table
 
 

@@ -17,7 +17,7 @@ from temporalio import workflow
 with workflow.unsafe.imports_passed_through():
     from agents import Agent, Runner
 
-from recipes.approval_agent import Decision
+from recipes.nb03_human_approval.approval_agent import Decision
 
 APPROVALS_NEEDED = 2
 

@@ -14,7 +14,7 @@ from temporalio.client import (
     ScheduleState,
 )
 
-from recipes.chat_agent import ChatAgentWorkflow, ChatInput, ChatSummary, DailyDigestWorkflow
+from recipes.nb04_long_running_agents.chat_agent import ChatAgentWorkflow, ChatInput, ChatSummary, DailyDigestWorkflow
 
 IDLE_AFTER = timedelta(days=7)
 MONDAY = 1  # Temporal's calendar counts days of the week from Sunday = 0

@@ -22,9 +22,9 @@ from temporalio import activity, workflow
 with workflow.unsafe.imports_passed_through():
     from agents import Agent, InputGuardrailTripwireTriggered, RunConfig, function_tool
 
-from recipes import support_team
-from recipes.approval_agent import Decision
-from recipes.support_team import (
+from recipes.nb03_human_approval.approval_agent import Decision
+from recipes.nb07_teams_of_agents import support_team
+from recipes.nb07_teams_of_agents.support_team import (
     CARD_NUMBER,
     IncidentReport,
     IncidentRequest,

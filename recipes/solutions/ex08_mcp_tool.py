@@ -10,7 +10,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from recipes.inventory_mcp import inventory, main, stock
+from recipes.nb08_mcp_and_streaming.inventory_mcp import inventory, main, stock
 
 
 @inventory.tool()

@@ -11,17 +11,16 @@ from temporalio.api.common.v1 import Payload
 from temporalio.converter import ExternalStorage, PayloadCodec
 from temporalio.openai_agents.workflow import activity_as_tool
 
-from recipes.weather_agent import get_weather
+from recipes.nb01_durable_agent.weather_agent import get_weather
 
 with workflow.unsafe.imports_passed_through():  # the sandbox reuses these modules instead of importing them again
     import opentelemetry.trace
     from agents import Agent, Runner
 
-    from shared import CookbookError, claim_check
-    from shared.codec import ENCODING, KEY_ID, EncryptionCodec
+    from shared import CookbookError, EncryptionCodec, claim_check
 
 MESSAGE_SIZE = 3000
-"""The size of the user's messages in notebook 09's chat (``recipes.chat_growth.trip_notes``)."""
+"""The size of the user's messages in notebook 09's chat (``chat_growth.trip_notes``)."""
 
 
 class RotatingCodec(PayloadCodec):
@@ -39,10 +38,10 @@ class RotatingCodec(PayloadCodec):
         """Each payload with the key that encrypted it, so histories from before the rotation still read."""
         decoded = []
         for payload in payloads:
-            if payload.metadata.get("encoding") != ENCODING:
+            if payload.metadata.get("encoding") != EncryptionCodec.ENCODING:
                 decoded.append(payload)
                 continue
-            used = payload.metadata.get(KEY_ID, b"").decode()
+            used = payload.metadata.get(EncryptionCodec.KEY_ID, b"").decode()
             codec = self._by_id.get(used)
             if codec is None:
                 raise CookbookError(f"No key with id {used}: keep every key that encrypted a history you still read.")

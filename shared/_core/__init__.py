@@ -1,0 +1,1 @@
+"""The core layer: what every process needs, a Worker process included (see ``shared``)."""

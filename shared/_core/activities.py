@@ -1,0 +1,110 @@
+"""The Activities a Workflow is waiting on right now, and a way to await the moment one is running.
+
+A crash demo must strike while a tool is working, and must not guess when
+that is with a sleep. ``describe()`` lists the Workflow's pending Activities
+with their state, attempt, the worker that runs them and why the last attempt
+failed; polling it finds the moment exactly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from temporalio.api.enums.v1 import PendingActivityState
+from temporalio.api.failure.v1 import Failure
+from temporalio.api.workflow.v1 import PendingActivityInfo
+from temporalio.client import WorkflowHandle
+
+from shared._core.errors import CookbookError
+from shared._core.waiting import wait_until
+
+MODEL_ACTIVITIES = {"invoke_model_activity", "invoke_model_activity_streaming"}
+"""The Activity types the OpenAI Agents plugin runs model calls as."""
+
+SIZE_LIMIT_MESSAGE = "Failure exceeds size limit."
+"""What the server puts in front of an Activity failure too large to keep (about 4 KB)."""
+
+
+def failure_text(failure: Failure) -> str:
+    """A failure in one line: its own message and, if different, its root cause.
+
+    The server's "Failure exceeds size limit." wrapper is skipped, so the real
+    message shows even for a failure that was too large to keep whole.
+    """
+    while failure.message == SIZE_LIMIT_MESSAGE and failure.HasField("cause"):
+        failure = failure.cause
+    root = failure
+    while root.HasField("cause"):
+        root = root.cause
+    text = failure.message or failure.application_failure_info.type or "failed"
+    if root is not failure and root.message and root.message not in text:
+        text += f" ({root.message})"
+    return " ".join(text.split())
+
+
+@dataclass(frozen=True)
+class RunningActivity:
+    """An Activity attempt Temporal has scheduled or a worker is working on right now."""
+
+    name: str
+    activity_id: str
+    attempt: int
+    worker: str
+    started: bool = True
+    last_failure: str = ""
+    """Why the previous attempt failed ("" on the first attempt)."""
+
+    def line(self) -> str:
+        """One readable line: which Activity, which attempt, and why the last one failed."""
+        what = "the model call" if self.name in MODEL_ACTIVITIES else self.name
+        state = "running" if self.started else "waiting to retry"
+        failure = f"; attempt {self.attempt - 1} failed: {self.last_failure}" if self.last_failure else ""
+        return f"{what}: attempt {self.attempt}, {state}{failure}"
+
+
+def from_pending(info: PendingActivityInfo) -> RunningActivity:
+    """Read one entry of ``describe().raw_description.pending_activities``."""
+    return RunningActivity(
+        info.activity_type.name,
+        info.activity_id,
+        info.attempt,
+        info.last_worker_identity,
+        started=info.state == PendingActivityState.PENDING_ACTIVITY_STATE_STARTED,
+        last_failure=failure_text(info.last_failure) if info.HasField("last_failure") else "",
+    )
+
+
+async def running_activities(handle: WorkflowHandle, *, started: bool = True) -> list[RunningActivity]:
+    """The Activities of this Workflow that a worker has started (or, if not ``started``, all pending ones)."""
+    description = await handle.describe()
+    pending = [from_pending(p) for p in description.raw_description.pending_activities]
+    return [p for p in pending if p.started or not started]
+
+
+async def wait_for_activity(
+    handle: WorkflowHandle,
+    name: str | None = None,
+    *,
+    min_attempt: int = 1,
+    started: bool = True,
+    timeout: float = 60.0,
+) -> RunningActivity:
+    """Wait until an Activity (called ``name``, if given) reaches attempt ``min_attempt`` or later.
+
+    With ``started=True`` a worker must have picked the attempt up; with
+    ``started=False`` it is enough that Temporal has scheduled it (after a crash,
+    that is the moment Temporal has noticed and will hand the work to any live
+    worker). Returns the attempt. Raises ``CookbookError`` if the Workflow ends
+    first or nothing matching starts within ``timeout`` seconds.
+    """
+    wanted = f"{name or 'an Activity'} (attempt >= {min_attempt}) to start in {handle.id}"
+
+    async def matching() -> RunningActivity | None:
+        for running in await running_activities(handle, started=started):
+            if (name is None or running.name == name) and running.attempt >= min_attempt:
+                return running
+        if (await handle.describe()).close_time is not None:
+            raise CookbookError(f"Workflow {handle.id} closed before {name or 'an Activity'} started.")
+        return None
+
+    return await wait_until(matching, timeout, wanted)

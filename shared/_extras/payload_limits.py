@@ -1,0 +1,76 @@
+"""The server's payload limit, and an Update that says so in one line instead of waiting forever.
+
+The Temporal server refuses any single payload over 2 MB (``limit.blobSize.error``;
+it warns from 512 KB). A Worker checks before it sends: a Workflow Task that
+would schedule an Activity with a bigger input fails with ``PayloadsTooLarge``
+and is retried, because a fix (a claim check, a smaller conversation) lets the
+same task succeed later. Nothing is lost, but a caller waiting on an Update
+would wait for ever. ``execute_update_or_explain`` stops waiting and says why.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any
+
+from temporalio.api.enums.v1 import EventType
+from temporalio.api.workflowservice.v1 import GetWorkflowExecutionHistoryReverseRequest
+from temporalio.client import WorkflowHandle
+
+from shared._core.errors import CookbookError
+
+PAYLOAD_LIMIT_BYTES = 2 * 1024 * 1024
+POLL_INTERVAL_S = 0.1
+
+
+async def execute_update_or_explain(
+    handle: WorkflowHandle, update: Any, arg: Any, *, update_id: str | None = None, timeout: float = 60.0
+) -> Any:
+    """Run an Update and return its result; if a Workflow Task fails meanwhile, raise why in one line.
+
+    The Update is not lost: once a Worker can complete the task (give it a
+    claim check, or a smaller conversation),
+    ``handle.get_update_handle(update_id).result()`` returns the reply.
+    """
+    attempts_before = await _workflow_task_attempt(handle)
+    pending = asyncio.create_task(handle.execute_update(update, arg, id=update_id))
+    deadline = time.monotonic() + timeout
+    try:
+        while not pending.done():
+            if time.monotonic() > deadline:
+                raise CookbookError(f"The Update on {handle.id} did not finish within {timeout:.0f} s.")
+            if await _workflow_task_attempt(handle) > max(attempts_before, 1):
+                raise CookbookError(await _explain_failure(handle))
+            await asyncio.wait({pending}, timeout=POLL_INTERVAL_S)
+        return pending.result()
+    finally:
+        if not pending.done():
+            pending.cancel()
+            await asyncio.gather(pending, return_exceptions=True)
+
+
+async def _workflow_task_attempt(handle: WorkflowHandle) -> int:
+    """The attempt number of the Workflow Task now pending (1 while nothing has failed)."""
+    description = await handle.describe()
+    pending = description.raw_description.pending_workflow_task
+    return pending.attempt if description.raw_description.HasField("pending_workflow_task") else 0
+
+
+async def _explain_failure(handle: WorkflowHandle) -> str:
+    """The latest Workflow Task failure, as one line that says what to do about it."""
+    request = GetWorkflowExecutionHistoryReverseRequest(namespace=handle._client.namespace, maximum_page_size=50)
+    request.execution.workflow_id = handle.id
+    response = await handle._client.workflow_service.get_workflow_execution_history_reverse(request)
+    for event in response.history.events:
+        if event.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED:
+            failure = event.workflow_task_failed_event_attributes.failure
+            if failure.application_failure_info.type == "PayloadsTooLarge":
+                return (
+                    f"This turn cannot be recorded: a payload is over the server's "
+                    f"{PAYLOAD_LIMIT_BYTES // (1024 * 1024)} MB limit ({failure.message}). "
+                    "The Worker will retry the Workflow Task until it can complete it: restart the Worker "
+                    "with a claim check, or end the chat."
+                )
+            return f"The Workflow Task of {handle.id} is failing and will be retried: {failure.message}"
+    return f"The Workflow Task of {handle.id} is failing and will be retried (see its Event History)."

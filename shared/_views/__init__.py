@@ -1,0 +1,1 @@
+"""The views layer: what a notebook shows (see ``shared``). A Worker process never loads it."""
