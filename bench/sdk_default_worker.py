@@ -6,6 +6,6 @@ cache for 2 s instead of the SDK's 10. This module hosts the same Workflow and
 Activities without that option, so the recovery benchmark can show the difference.
 """
 
-from recipes.nb02_crash_recovery.research_agent import ACTIVITIES, MODEL_PARAMS, WORKFLOWS
+from recipes.nb02_crash_recovery.research_agent import ACTIVITIES, SETUP_OPTIONS, WORKFLOWS
 
-__all__ = ["ACTIVITIES", "MODEL_PARAMS", "WORKFLOWS"]
+__all__ = ["ACTIVITIES", "SETUP_OPTIONS", "WORKFLOWS"]

@@ -1,14 +1,31 @@
-"""The code the notebooks run and show: Workflow modules, and the client-side drivers that exercise them.
+"""The code the notebooks run and show, one package per notebook, named after it.
 
-Most modules here are Workflow modules: Workflows, Activities and their
-inputs, with no side effects on import, so the Workflow sandbox can re-import
-them. Each lists what a Worker hosts in ``WORKFLOWS`` and ``ACTIVITIES``.
+==============================  ==========================================================
+package                         notebook
+==============================  ==========================================================
+``nb01_durable_agent``          ``01_durable_agent.ipynb``: an agent whose tool is an Activity
+``nb02_crash_recovery``         ``02_crash_recovery.ipynb``: crashes, retries, state
+``nb03_human_approval``         ``03_human_approval.ipynb``: a human in the loop
+``nb04_long_running_agents``    ``04_long_running_agents.ipynb``: a chat that lives for days
+``nb05_testing_durable_agents`` ``05_testing_durable_agents.ipynb``: tests and replay
+``nb06_what_durability_costs``  ``06_what_durability_costs.ipynb``: the agent the bench times
+``nb07_teams_of_agents``        ``07_teams_of_agents.ipynb``: teams of agents
+``nb08_mcp_and_streaming``      ``08_mcp_and_streaming.ipynb``: MCP tools and streaming
+``nb09_agents_in_production``   ``09_agents_in_production.ipynb``: agents in production
+``exercises``, ``solutions``    each notebook's exercise starters (``exNN_*``) and solutions
+==============================  ==========================================================
 
-Two modules are client-side drivers instead: ``crash_drills`` (kill a Worker
-process mid-tool and time the recovery, notebook 02) and ``chat_script`` (the
-scripted conversation notebooks 04 and 05 and the replay fixture record).
-They live here, next to the Workflows they drive, because the notebooks show
-them as recipes to copy, just like the Workflows; no Worker ever hosts them.
+Each package's docstring lists its modules. Most are Workflow modules:
+Workflows, Activities and their inputs, with no side effects on import, so
+the Workflow sandbox can re-import them; each lists what a Worker hosts in
+``WORKFLOWS`` and ``ACTIVITIES`` (and, for a Worker process, ``SETUP_OPTIONS``).
+A few are client-side drivers (``crash_drills``, ``chat_script``,
+``chat_growth``) or a service (``inventory_mcp``); they live beside the
+Workflows they drive because the notebooks show them as recipes to copy.
 
-Recipes build on ``shared``; ``shared`` never imports ``recipes``.
+The rule: a notebook's package imports only its own and earlier notebooks'
+packages (04's chat reuses 01's weather tool, 07's team reuses 02's slow
+work), and an exercise only its own and earlier notebooks'. Recipes build on
+``shared``'s public names; ``shared`` never imports ``recipes``.
+``tests/test_layout.py`` checks all three.
 """

@@ -38,7 +38,7 @@ from shared import (
     temporal_cli_path,
     wait_until,
 )
-from shared._core.time_skipping import test_server_path
+from shared._core.time_skipping import time_skipping_server_path
 from shared._views.approval_panel import render_plan
 
 TASK = "Migrate the blog to Hugo"
@@ -195,7 +195,7 @@ async def test_three_day_deadline_escalates_then_rejects_in_time_skipping_env():
 
 
 def test_helpers():
-    assert test_server_path().endswith("temporal-test-server")
+    assert time_skipping_server_path().endswith("temporal-test-server")
     assert describe_seconds(2) == "2 s" and describe_seconds(259200) == "3 days" and describe_seconds(86400) == "1 day"
     assert "<li>" in render_plan("Plan:\n1. a\n2. b") and "&lt;script" in render_plan("<script>x</script>")
 

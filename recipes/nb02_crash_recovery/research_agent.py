@@ -237,3 +237,4 @@ class ResearchAgentWorkflow:
 
 WORKFLOWS = [ResearchAgentWorkflow]
 ACTIVITIES = [search_sources, read_sources, check_facts, query_archive, send_notification]
+SETUP_OPTIONS = {"model_params": MODEL_PARAMS}  # what a Worker process passes to shared.setup()

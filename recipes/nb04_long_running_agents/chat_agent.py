@@ -237,7 +237,13 @@ class ChatAgentWorkflow:
 
 @workflow.defn
 class DailyDigestWorkflow:
-    """A one-shot agent run that a Temporal Schedule starts every morning."""
+    """A one-shot agent run that a Temporal Schedule starts every morning.
+
+    It is notebook 01's weather agent with a digest writer's instructions. It
+    is a Workflow type of its own, not ``WeatherAgentWorkflow`` reused, so that
+    the Schedule's runs carry their purpose in their name: in the Web UI's list,
+    and in a query such as ``WorkflowType = 'DailyDigestWorkflow'``.
+    """
 
     @workflow.run
     async def run(self, request: str) -> str:

@@ -485,3 +485,4 @@ WORKFLOWS = [
     EscalationWorkflow,
 ]
 ACTIVITIES = [issue_refund, service_status, page_on_call]
+SETUP_OPTIONS = {"model_params": MODEL_PARAMS}  # what a Worker process passes to shared.setup()

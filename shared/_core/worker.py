@@ -9,8 +9,7 @@ Both host a module the same way. A worker module lists what it hosts and how:
 * ``WORKFLOWS`` and ``ACTIVITIES``: the Workflow classes and Activity functions;
 * ``WORKER_OPTIONS`` (optional): extra keyword arguments for ``Worker``;
 * ``SETUP_OPTIONS`` (optional): keyword arguments for ``shared.setup()`` in a
-  worker process, such as ``{"model_params": ...}`` (``MODEL_PARAMS`` alone
-  still works and means the same).
+  worker process, such as ``{"model_params": ...}``.
 """
 
 from __future__ import annotations
@@ -97,11 +96,7 @@ def worker_arguments(module: ModuleType) -> dict[str, Any]:
 
 def setup_options(module: ModuleType) -> dict[str, Any]:
     """The keyword arguments for ``shared.setup()`` a worker process of this module uses."""
-    options: dict[str, Any] = {}
-    if getattr(module, "MODEL_PARAMS", None) is not None:
-        options["model_params"] = module.MODEL_PARAMS
-    options.update(getattr(module, "SETUP_OPTIONS", {}))
-    return options
+    return dict(getattr(module, "SETUP_OPTIONS", {}))
 
 
 async def start_worker(

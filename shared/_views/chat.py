@@ -5,8 +5,9 @@ into one readable line; ``read_transcript`` reads the conversation with a
 Query. ``ChatBox`` puts the same two calls behind a text input, a Send
 button and the transcript.
 
-The box talks to the Workflow only through its Update (``send``) and Query
-(``transcript``), so it holds no conversation state of its own: build a new
+Any chat Workflow works that has an Update named ``send`` and a Query named
+``transcript`` (notebook 04's does). The box talks to the Workflow only through
+those two, so it holds no conversation state of its own: build a new
 box on a handle from ``client.get_workflow_handle(id)`` and the whole chat is
 there. Clicking Send never blocks the kernel: the click schedules the Update
 as an asyncio task and returns at once, and the transcript redraws when the
@@ -29,11 +30,17 @@ from shared._views.display import widget_bundle
 
 ROLE_STYLE = {"user": "You", "agent": "Agent", "reminder": "⏰"}
 
+SEND_UPDATE = "send"
+"""The Update a chat Workflow takes a user's turn by: the message in, the reply out."""
 
-async def say(handle: WorkflowHandle, message: str, *, update: str = "send") -> str:
-    """Send one turn as an Update and return the reply; a refused turn is a one-line ``CookbookError``."""
+TRANSCRIPT_QUERY = "transcript"
+"""The Query a chat Workflow answers with its conversation, as ``(role, text)`` pairs."""
+
+
+async def say(handle: WorkflowHandle, message: str) -> str:
+    """Send one turn as the chat's ``send`` Update and return the reply; a refused turn is a one-line error."""
     try:
-        return await handle.execute_update(update, message, result_type=str)
+        return await handle.execute_update(SEND_UPDATE, message, result_type=str)
     except WorkflowUpdateFailedError as err:
         reason = err.cause.message if err.cause is not None and hasattr(err.cause, "message") else str(err)
         raise CookbookError(f"The chat refused the message: {reason}") from None
@@ -45,9 +52,9 @@ async def say(handle: WorkflowHandle, message: str, *, update: str = "send") -> 
         raise
 
 
-async def read_transcript(handle: WorkflowHandle, *, query: str = "transcript") -> list[tuple[str, str]]:
-    """The transcript as (role, text) pairs, read with a Query."""
-    lines = await handle.query(query, result_type=list[dict[str, Any]])
+async def read_transcript(handle: WorkflowHandle) -> list[tuple[str, str]]:
+    """The transcript as (role, text) pairs, read with the chat's ``transcript`` Query."""
+    lines = await handle.query(TRANSCRIPT_QUERY, result_type=list[dict[str, Any]])
     return [(line["role"], line["text"]) for line in lines]
 
 

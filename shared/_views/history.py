@@ -15,12 +15,16 @@ from temporalio.api.history.v1 import HistoryEvent
 from temporalio.client import WorkflowHandle
 from temporalio.converter import DataConverter
 
-from shared._core.activities import MODEL_ACTIVITIES, RunningActivity, failure_text, running_activities
+from shared._core.activities import (
+    MCP_ACTIVITY_PREFIX,
+    MODEL_ACTIVITIES,
+    RunningActivity,
+    failure_text,
+    running_activities,
+)
 from shared._core.waiting import wait_until
 from shared._views.payloads import decode_events
 
-MCP_ACTIVITY_PREFIX = "temporalio.mcp."
-"""MCP operations run as Activities named ``temporalio.mcp.<server>.<operation>`` (``list-tools``, ``call-tool``)."""
 STREAM_TRAFFIC_PREFIX = "__temporal_workflow_stream"
 """Workflow Streams' own Signals (publishes) and Updates (polls): plumbing, left out of the table."""
 RESULT_WIDTH = 60

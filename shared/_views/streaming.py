@@ -31,7 +31,7 @@ RETRY_SEAM = "\n↻ that attempt broke off; the retry streams the reply again:\n
 
 
 @dataclass
-class StreamedResponse:
+class ResponseAsSeen:
     """One model response as a subscriber saw it: its text so far, and whether it completed."""
 
     text: str = ""
@@ -42,17 +42,17 @@ class StreamedResponse:
 class StreamedReply:
     """Everything a subscriber saw, one entry per ``response.created``: every attempt of every model call."""
 
-    responses: list[StreamedResponse] = field(default_factory=list)
+    responses: list[ResponseAsSeen] = field(default_factory=list)
 
     def add(self, event: Any) -> str:
         """Take one event in; return the text a live printer should show for it."""
         kind = getattr(event, "type", "")
         if kind == "response.created":
             seam = RETRY_SEAM if self.responses and not self.responses[-1].completed else ""
-            self.responses.append(StreamedResponse())
+            self.responses.append(ResponseAsSeen())
             return seam
         if not self.responses:  # joined mid-response: start a response for what follows
-            self.responses.append(StreamedResponse())
+            self.responses.append(ResponseAsSeen())
         current = self.responses[-1]
         if kind == "response.output_text.delta":
             current.text += event.delta
