@@ -54,8 +54,9 @@ doctor:
 
 # Check your edited exercise starters (recipes/exercises/): `make exercises NB=01`, or every notebook's without NB.
 EXERCISE_TESTS = $(wildcard tests/test_exercises_$(NB)*.py)
+NOTEBOOK_NUMBERS = $(sort $(foreach nb,$(wildcard notebooks/[0-9][0-9]_*.ipynb),$(firstword $(subst _, ,$(notdir $(nb))))))
 exercises: $(STAMP)
-	@test -n "$(EXERCISE_TESTS)" || { echo "No tests/test_exercises_$(NB)*.py: NB is a notebook's number, 01 to 09."; exit 1; }
+	@test -n "$(EXERCISE_TESTS)" || { echo "No tests/test_exercises_$(NB)*.py: NB is a notebook's number, one of: $(NOTEBOOK_NUMBERS)."; exit 1; }
 	$(OFFLINE) CHECK_MY_EXERCISES=1 $(BIN)/python -m pytest -p no:cacheprovider -q --tb=short $(EXERCISE_TESTS)
 
 # The benchmark: one table on stdout, bench/results/latest.json and latest.png. Offline, like `make test`.

@@ -39,7 +39,7 @@ from shared._views.replay import replay
 
 REFUND_TICKET = "I paid for A-1001 but the blender arrived broken. Please refund it."
 TWO_PART_TICKET = "A billing and a technical question: why was I charged twice for A-2002, and why is Checkout slow?"
-CALM_TICKET = "I paid for A-1001 but the blender arrived broken. Please refund it. It is not urgent."
+CALM_TICKET = REFUND_TICKET  # a refund that stops no one using the product
 URGENT_TICKET = "Payments are failing at Checkout: a technical problem, and nobody can pay."
 CARD_TICKET = "I paid for A-1001 with card 4111 1111 1111 1111, but the blender arrived broken. Please refund it."
 CHAIN_TICKET = "Payments fail at Checkout, so order A-1001 never shipped. Check the service and refund the order."

@@ -61,7 +61,7 @@ class ResearchRequest:
     """What to research, and how the run is set up."""
 
     topic: str
-    """A capitalised name, so the model passes it to each tool ("Temporal", "Lima")."""
+    """What to research, passed to each tool ("Temporal", "durable execution")."""
     outbox_path: str
     """The SQLite file the notification is written to (passed in, never a global)."""
     tool_seconds: float = 2.0

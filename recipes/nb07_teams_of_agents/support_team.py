@@ -472,7 +472,7 @@ class EscalationWorkflow:
     async def run(self, request: EscalationRequest) -> list[str]:
         """Run the Technical Specialist, then the Refund Specialist on its diagnosis."""
         diagnosis = (await run_agent(technical_specialist(), request.ticket)).final_output
-        refund_prompt = f"Please refund the order (order_id: {request.order_id}; diagnosis: {diagnosis})"
+        refund_prompt = f"Please refund order {request.order_id}. The diagnosis: {diagnosis}"
         refund = (await run_agent(refund_specialist(request.refund_seconds), refund_prompt)).final_output
         return [diagnosis, refund]
 

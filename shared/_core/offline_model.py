@@ -8,13 +8,15 @@ It is not clever, but it is honest about what it does. For each request it:
    instructions name it;
 3. fills in each tool's arguments from the message, following the tool's JSON
    schema ("weather in Lima and Tokyo" -> two calls, ``city="Lima"`` and
-   ``city="Tokyo"``), each with a unique call id;
+   ``city="Tokyo"``; an ``order_id`` parameter takes the ids the message
+   names, such as "A-1001"), each with a unique call id;
 4. asks for every call it still needs in one reply, as a real model does with
    parallel tool calls, or for one call per reply when the agent sets
    ``ModelSettings(parallel_tool_calls=False)`` (which real models honour too);
 5. hands off to another agent when the message names it;
 6. answers from the tool results, as text labelled "(offline model)" or as
-   JSON that fits the agent's output type.
+   JSON that fits the agent's output type (a yes/no field is what the text
+   says of it, else what the instructions' rule for it gives).
 
 It streams too (``Runner.run_streamed``): the same reply, a word per event.
 
@@ -91,6 +93,11 @@ _NAME = r"[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)*"
 _NAME_LIST = re.compile(rf"\b(?:{'|'.join(_PREPOSITIONS)})\s+({_NAME}(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+){_NAME})*)")
 _PHRASE_AFTER_PREPOSITION = re.compile(rf"\b(?:{'|'.join(_PREPOSITIONS)})\s+([^?.!,;]+)", re.IGNORECASE)
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+_IDENTIFIER = re.compile(r"\b(?=[\w-]*\d)(?=[\w-]*[A-Za-z])[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*\b")
+"""A word of letters and digits, such as an order id ("A-1001") or an invoice ("INV42")."""
+_NEGATION = {"not", "no", "never", "nobody", "nothing", "cannot"}
+_PROBLEM = re.compile(r"\b(?:not|no|never|nobody|nothing|cannot|\w+n't|fail\w*|error\w*|outage\w*|down)\b", re.I)
+"""A negation or a failure: what the stand-in takes for a problem the text reports."""
 
 
 class OfflineModelTransientError(RuntimeError):
@@ -230,7 +237,7 @@ def decide(
     if output_schema is not None and not output_schema.is_plain_text():
         if INVALID_OUTPUT_MARKER in convo.request or INVALID_OUTPUT_MARKER in instructions:
             return [_message(json.dumps(invalid_structured_answer()))]
-        return [_message(json.dumps(structured_answer(output_schema, convo)))]
+        return [_message(json.dumps(structured_answer(output_schema, convo, instructions)))]
     return [_message(text_answer(convo, instructions))]
 
 
@@ -320,7 +327,7 @@ def tool_is_needed(tool_name: str, request: str, instructions: str) -> bool:
 def arguments_for(schema: dict[str, Any], request: str) -> list[dict[str, Any]]:
     """Arguments for one call per entity named in the request ("Lima and Tokyo" -> two)."""
     properties: dict[str, Any] = schema.get("properties", {})
-    entities = named_entities(request) or [_fallback_phrase(request)]
+    entities = mentioned(request, properties)
     string_params = [n for n, p in properties.items() if p.get("type") == "string" and "enum" not in p]
     per_entity = entities if string_params and "input" not in properties else entities[:1]
     calls = []
@@ -328,6 +335,15 @@ def arguments_for(schema: dict[str, Any], request: str) -> list[dict[str, Any]]:
         args = {name: _value_for(name, prop, request, entity, entities) for name, prop in properties.items()}
         calls.append(args)
     return calls
+
+
+def mentioned(request: str, properties: dict[str, Any]) -> list[str]:
+    """What the request names, one tool call each: ids for an id parameter, else names, else a phrase."""
+    if any(name == "id" or name.endswith("_id") for name in properties):
+        ids = list(dict.fromkeys(_IDENTIFIER.findall(request)))
+        if ids:
+            return ids
+    return named_entities(request) or [_fallback_phrase(request)]
 
 
 def named_entities(request: str) -> list[str]:
@@ -363,10 +379,10 @@ def text_answer(convo: Conversation, instructions: str) -> str:
     return f"{LABEL} You said: {convo.request.strip()}"
 
 
-def structured_answer(output_schema: AgentOutputSchemaBase, convo: Conversation) -> Any:
+def structured_answer(output_schema: AgentOutputSchemaBase, convo: Conversation, instructions: str) -> Any:
     """JSON that validates against the agent's output type, filled from the tool results."""
     schema = output_schema.json_schema()
-    return _fill(schema, schema.get("$defs", {}), "", convo)
+    return _fill(schema, schema.get("$defs", {}), "", convo, instructions)
 
 
 def wants_unknown_handoff(convo: Conversation, instructions: str, handoffs: list[Handoff]) -> bool:
@@ -381,30 +397,58 @@ def invalid_structured_answer() -> dict[str, str]:
     return {"note": f"{LABEL} ignoring the output type, as {INVALID_OUTPUT_MARKER} asks"}
 
 
-def _fill(schema: dict[str, Any], defs: dict[str, Any], name: str, convo: Conversation) -> Any:
+def _fill(schema: dict[str, Any], defs: dict[str, Any], name: str, convo: Conversation, instructions: str) -> Any:
     if "$ref" in schema:
-        return _fill(defs[schema["$ref"].split("/")[-1]], defs, name, convo)
+        return _fill(defs[schema["$ref"].split("/")[-1]], defs, name, convo, instructions)
     if "anyOf" in schema:
-        return _fill(schema["anyOf"][0], defs, name, convo)
+        return _fill(schema["anyOf"][0], defs, name, convo, instructions)
     text = " ".join(convo.results) or convo.request
     kind = schema.get("type")
     if "enum" in schema:
         return next((v for v in schema["enum"] if str(v).lower() in text.lower()), schema["enum"][0])
     if kind == "object":
         props = schema.get("properties", {})
-        return {key: _fill(prop, defs, key, convo) for key, prop in props.items()}
+        return {key: _fill(prop, defs, key, convo, instructions) for key, prop in props.items()}
     if kind == "array":
         item_schema = schema.get("items", {})
         if item_schema.get("type") == "string":
             return convo.results or [convo.request]
-        return [_fill(item_schema, defs, name, convo)]
+        return [_fill(item_schema, defs, name, convo, instructions)]
     if kind in ("integer", "number"):
         numbers = _NUMBER.findall(text)
         value = float(numbers[0]) if numbers else 0
         return int(value) if kind == "integer" else value
     if kind == "boolean":
-        return not re.search(r"\b(no|not|reject|fail|false)\b", text.lower())
+        return yes_or_no(name, text, instructions)
     return f"{LABEL} {text}" if name in ("summary", "answer", "text", "response") else text
+
+
+def yes_or_no(name: str, text: str, instructions: str) -> bool:
+    """A yes/no field: what the text says of it, else the instructions' rule for it, read with generic cues.
+
+    The text may say it ("Sunny" -> ``sunny`` is true, "not urgent" -> ``urgent``
+    is false). If not, the instructions' sentence that names the field is its
+    rule. "urgent only if ..." holds when the text reports a problem (a
+    negation or a failure); "allowed is false if ..., otherwise true" holds
+    unless it does. With no rule, the answer is yes unless the text reports a problem.
+    """
+    word = name.replace("_", " ")
+    said = _said(word, text)
+    if said is not None:
+        return said
+    problem = bool(_PROBLEM.search(text))
+    rule = next((s for s in re.split(r"(?<=[.!?])\s+", instructions) if re.search(rf"\b{word}\b", s, re.I)), None)
+    true_on_problem = rule is not None and not re.search(r"\bfalse\b|\bunless\b|\botherwise true\b", rule, re.I)
+    return problem if true_on_problem else not problem
+
+
+def _said(word: str, text: str) -> bool | None:
+    """Whether the text says ``word`` holds ("sunny"), or not ("not urgent"); ``None`` when it does not say."""
+    found = re.search(rf"((?:\S+\s+){{0,2}})\b{re.escape(word)}\b", text, re.I)
+    if found is None:
+        return None
+    before = found.group(1).lower().split()
+    return not any(w in _NEGATION or w.endswith("n't") for w in before)
 
 
 def _value_for(name: str, prop: dict[str, Any], request: str, entity: str, entities: list[str]) -> Any:
