@@ -31,7 +31,7 @@ from shared import (
     start_worker_process,
     temporal_cli,
 )
-from shared._extras.codec import ENCODING, KEY_ENV, KEY_FILE_ENV, key_id, load_key, parse_key
+from shared._extras.codec import KEY_ENV, KEY_FILE_ENV, key_id, load_key, parse_key
 
 PROMPT = "What's the weather in Lima?"
 
@@ -43,7 +43,7 @@ def payload(text: str) -> Payload:
 async def test_the_codec_round_trips_and_leaves_plain_payloads_alone():
     codec = EncryptionCodec(parse_key(new_key(), "test"))
     [sealed] = await codec.encode([payload("Lima")])
-    assert sealed.metadata["encoding"] == ENCODING and b"Lima" not in sealed.SerializeToString()
+    assert sealed.metadata["encoding"] == EncryptionCodec.ENCODING and b"Lima" not in sealed.SerializeToString()
     assert sealed.metadata["encryption-key-id"] == codec.key_id.encode()
     assert await codec.decode([sealed]) == [payload("Lima")]
     [again] = await codec.encode([payload("Lima")])
@@ -102,7 +102,7 @@ async def test_clients_and_worker_processes_agree_and_the_server_stores_only_cip
         stored = b"".join(e.SerializeToString() for e in history.events)
         assert b"Lima" not in stored and b"Overcast" not in stored, "no prompt, tool result or answer in the clear"
         payloads = [p for e in history.events for p in payloads_in(e)]
-        plain = [p for p in payloads if p.metadata["encoding"] != ENCODING]
+        plain = [p for p in payloads if p.metadata["encoding"] != EncryptionCodec.ENCODING]
         assert len(payloads) - len(plain) >= 10
         assert all(b"spanId" in p.data for p in plain), "only the tracing headers stay plain"
         assert {p.metadata["encryption-key-id"] for p in payloads if p not in plain} == {key_id(load_key()).encode()}

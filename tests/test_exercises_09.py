@@ -33,8 +33,8 @@ from shared import (
     start_worker,
     trace_request,
 )
-from shared._extras.codec import KEY_ID, parse_key
 from shared._extras.codec import new_key as new_key_text
+from shared._extras.codec import parse_key
 from tests.exercises import solution_and_starter
 
 EX = "ex09_production"
@@ -76,7 +76,9 @@ async def test_exercise_1_rotate_the_key(ex: ModuleType, conn: Connection, task_
         raise AssertionError(f"The history from before the rotation does not read after the rotation: {err}") from None
     assert table.count("tool", "get_weather") == 1
     [sealed] = await rotated.encode([Payload(data=b'"new"')])
-    assert sealed.metadata[KEY_ID] == EncryptionCodec(new_key).key_id.encode(), "new payloads use the new key"
+    assert sealed.metadata[EncryptionCodec.KEY_ID] == EncryptionCodec(new_key).key_id.encode(), (
+        "new payloads use the new key"
+    )
 
 
 @solution_and_starter(EX)

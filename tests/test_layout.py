@@ -41,15 +41,10 @@ def imported_modules(source: str) -> Iterator[str]:
 
 
 def notebook_code(path: Path) -> str:
-    """A notebook's code cells as one Python source, with top-level ``await`` and IPython magics made parseable."""
+    """A notebook's code cells as one Python source that ``ast`` accepts: in an ``async def``, magics as ``pass``."""
     cells = json.loads(path.read_text())["cells"]
-    code = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
-    return "\n".join("pass" if line.lstrip().startswith(("%", "!")) else line for line in code.splitlines())
-
-
-def parse_notebook(path: Path) -> str:
-    """The notebook's code with ``await`` at top level wrapped so that ``ast`` accepts it."""
-    body = "\n".join("    " + line for line in notebook_code(path).splitlines())
+    lines = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code").splitlines()
+    body = "\n".join("    " + ("pass" if line.lstrip().startswith(("%", "!")) else line) for line in lines)
     return f"async def _cells():\n{body}\n"
 
 
@@ -93,7 +88,7 @@ def public_api_users() -> Iterator[tuple[str, str]]:
         for path in sorted((ROOT / folder).rglob("*.py")):
             yield str(path.relative_to(ROOT)), path.read_text()
     for path in NOTEBOOKS:
-        yield str(path.relative_to(ROOT)), parse_notebook(path)
+        yield str(path.relative_to(ROOT)), notebook_code(path)
 
 
 PUBLIC_API_USERS = list(public_api_users())

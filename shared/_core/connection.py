@@ -91,11 +91,11 @@ async def setup(
 
     Notebook 09's options (a Worker process gets them from its module's
     ``SETUP_OPTIONS``, so clients and Workers agree): ``encrypt`` encrypts every
-    payload with the key the environment names (``shared._extras.codec``);
+    payload with the key the environment names (``EncryptionCodec``);
     ``external_storage`` moves large payloads out of the history
-    (``shared._extras.claim_check``); ``tracing`` records OpenTelemetry spans
-    (``shared._extras.tracing``); ``ui_codec_endpoint`` points the embedded server's Web
-    UI at a codec server.
+    (``claim_check``); ``tracing`` records OpenTelemetry spans
+    (``start_tracing``); ``ui_codec_endpoint`` points the embedded server's
+    Web UI at a codec server. Each of these loads its extra only when asked for.
     """
     route_temporal_logs_to_file()
     model = select_model()

@@ -183,7 +183,7 @@ def agents_plugin(
     ``mcp_servers`` names worker-side MCP server factories; a Workflow reaches
     one with ``temporal_mcp_server(name)`` and each MCP operation becomes an
     Activity too. With ``tracing``, agent runs become OpenTelemetry spans
-    (``shared._extras.tracing``). Workers built with it may stop in any order
+    (``start_tracing``). Workers built with it may stop in any order
     (``shared._core.runner_stack``).
     """
     model = model or select_model()

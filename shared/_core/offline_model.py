@@ -95,8 +95,8 @@ _PHRASE_AFTER_PREPOSITION = re.compile(rf"\b(?:{'|'.join(_PREPOSITIONS)})\s+([^?
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 _IDENTIFIER = re.compile(r"\b(?=[\w-]*\d)(?=[\w-]*[A-Za-z])[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*\b")
 """A word of letters and digits, such as an order id ("A-1001") or an invoice ("INV42")."""
-_NEGATION = {"not", "no", "never", "nobody", "nothing", "cannot"}
-_PROBLEM = re.compile(r"\b(?:not|no|never|nobody|nothing|cannot|\w+n't|fail\w*|error\w*|outage\w*|down)\b", re.I)
+_NEGATION = ("not", "no", "never", "nobody", "nothing", "cannot")
+_PROBLEM = re.compile(rf"\b(?:{'|'.join(_NEGATION)}|\w+n't|fail\w*|error\w*|outage\w*|down)\b", re.I)
 """A negation or a failure: what the stand-in takes for a problem the text reports."""
 
 

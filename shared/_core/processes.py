@@ -162,6 +162,11 @@ class ServiceProcess(OwnedProcess):
         return f"<ServiceProcess {self.name}@{self.pid}: {state}>"
 
 
+def module_name(module: ModuleType | str) -> str:
+    """The dotted name ``python -m`` takes, for a module or its name."""
+    return module if isinstance(module, str) else module.__name__
+
+
 async def start_service(
     module: ModuleType | str, *args: str, name: str, env: Mapping[str, str] | None = None
 ) -> ServiceProcess:
@@ -172,8 +177,7 @@ async def start_service(
     ``env``. Its stderr goes to a log file next to the other logs of the
     cookbook.
     """
-    name_of_module = module if isinstance(module, str) else module.__name__
-    return await own(ServiceProcess(name_of_module, args, name, env))
+    return await own(ServiceProcess(module_name(module), args, name, env))
 
 
 async def _copy_to_log(stdout: asyncio.StreamReader, log_path: Path) -> None:

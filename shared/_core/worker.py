@@ -27,7 +27,7 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 
 from shared._core.errors import CookbookError
-from shared._core.processes import OwnedProcess, own
+from shared._core.processes import OwnedProcess, module_name, own
 from shared._core.server import current_server
 
 
@@ -214,5 +214,4 @@ async def start_worker_process(
     server = current_server()
     if server is not None:
         env.update(TEMPORAL_ADDRESS=server.address, TEMPORAL_NAMESPACE="default")
-    name_of_module = module if isinstance(module, str) else module.__name__
-    return await own(WorkerProcess(name_of_module, task_queue, name, env))
+    return await own(WorkerProcess(module_name(module), task_queue, name, env))

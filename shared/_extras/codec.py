@@ -36,8 +36,6 @@ from shared._core.errors import CookbookError
 
 KEY_ENV = "COOKBOOK_CODEC_KEY"
 KEY_FILE_ENV = "COOKBOOK_CODEC_KEY_FILE"
-ENCODING = b"binary/encrypted"
-KEY_ID = "encryption-key-id"
 NONCE_BYTES = 12
 
 
@@ -97,9 +95,9 @@ def load_key(env: Mapping[str, str] | None = None) -> bytes:
 class EncryptionCodec(PayloadCodec):
     """AES-256-GCM over each whole payload (its metadata and data), with a fresh nonce per payload."""
 
-    ENCODING: ClassVar[bytes] = ENCODING
+    ENCODING: ClassVar[bytes] = b"binary/encrypted"
     """The ``encoding`` metadata of an encrypted payload."""
-    KEY_ID: ClassVar[str] = KEY_ID
+    KEY_ID: ClassVar[str] = "encryption-key-id"
     """The metadata key under which an encrypted payload names its key's id."""
 
     def __init__(self, key: bytes) -> None:
@@ -117,15 +115,15 @@ class EncryptionCodec(PayloadCodec):
 
     async def decode(self, payloads: Sequence[Payload]) -> list[Payload]:
         """Decrypt the payloads this codec encrypted; leave plain ones (from before encryption) as they are."""
-        return [self._decrypt(p) if p.metadata.get("encoding") == ENCODING else p for p in payloads]
+        return [self._decrypt(p) if p.metadata.get("encoding") == self.ENCODING else p for p in payloads]
 
     def _encrypt(self, payload: Payload) -> Payload:
         nonce = secrets.token_bytes(NONCE_BYTES)
         sealed = self._aead.encrypt(nonce, payload.SerializeToString(), self.key_id.encode())
-        return Payload(metadata={"encoding": ENCODING, KEY_ID: self.key_id.encode()}, data=nonce + sealed)
+        return Payload(metadata={"encoding": self.ENCODING, self.KEY_ID: self.key_id.encode()}, data=nonce + sealed)
 
     def _decrypt(self, payload: Payload) -> Payload:
-        used = payload.metadata.get(KEY_ID, b"").decode()
+        used = payload.metadata.get(self.KEY_ID, b"").decode()
         if used != self.key_id:
             raise CookbookError(
                 f"A payload was encrypted with key {used}, but this process holds key {self.key_id}: "

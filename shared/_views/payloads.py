@@ -1,7 +1,7 @@
 """Look inside an Event History's payloads: decode them as a key holder would, count their bytes, grep them.
 
 Every input, result, Signal, Update and memo in a history is a ``Payload``.
-With a codec (``shared._extras.codec``) or a claim check (``shared._extras.claim_check``) the
+With a codec (``EncryptionCodec``) or a claim check (``claim_check``) the
 stored payloads are ciphertext or references; ``decode_events`` undoes both
 with the client's data converter, the way a codec server does for the Web UI.
 """
