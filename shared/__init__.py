@@ -6,7 +6,8 @@ The package has three layers, one private folder each:
 
 * ``_core``: what every process needs, a Worker process included: the
   connection, the embedded server, Workers and the other processes a kernel
-  owns, model choice and the offline model, errors and waiting.
+  owns, model choice, the offline model and faults injected into model
+  calls, errors and waiting.
 * ``_views``: what a notebook shows: history tables, timelines, run chains,
   source code, the chat box, the approval panel, streamed replies, replay.
 * ``_extras``: production concerns of notebook 09: the payload codec and its
@@ -37,7 +38,8 @@ _MODULES: dict[str, list[str]] = {
     "_core.cli": ["temporal_cli"],
     "_core.connection": ["Connection", "setup"],
     "_core.errors": ["CookbookError"],
-    "_core.models": ["MODEL_RETRY_POLICY", "ModelChoice", "agents_plugin", "select_model"],
+    "_core.model_faults": ["ModelFault", "inject_model_fault"],
+    "_core.models": ["MODEL_RETRY_POLICY", "ModelChoice", "agents_plugin", "model_wait_s", "select_model"],
     "_core.offline_model": ["OfflineModelProvider"],
     "_core.processes": ["ServiceProcess", "start_service"],
     "_core.server": [
@@ -96,7 +98,8 @@ if TYPE_CHECKING:  # what editors and type checkers read; tests/test_layout.py c
     from shared._core.cli import temporal_cli
     from shared._core.connection import Connection, setup
     from shared._core.errors import CookbookError
-    from shared._core.models import MODEL_RETRY_POLICY, ModelChoice, agents_plugin, select_model
+    from shared._core.model_faults import ModelFault, inject_model_fault
+    from shared._core.models import MODEL_RETRY_POLICY, ModelChoice, agents_plugin, model_wait_s, select_model
     from shared._core.offline_model import OfflineModelProvider
     from shared._core.processes import ServiceProcess, start_service
     from shared._core.server import (

@@ -16,7 +16,6 @@ import time
 from collections import Counter
 from pathlib import Path
 
-import pytest
 from temporalio.client import WorkflowExecutionStatus
 
 import shared
@@ -30,6 +29,8 @@ ROUNDS = 4
 RUNS_PER_ROUND = 6
 TOPICS = ["Lima", "Tokyo", "Paris", "Oslo", "Cairo", "Quito", "Delhi", "Accra"]
 RESULT_TIMEOUT_S = 60.0
+HALF_SECOND_MODEL = shared.ModelFault(delay_s=0.5)
+"""Every model call half a second late, as a real model's would be, so a kill can land in one."""
 
 
 def expected_answer(topic: str) -> str:
@@ -42,10 +43,8 @@ def expected_answer(topic: str) -> str:
 
 
 def request_for(topic: str, outbox: Path) -> ResearchRequest:
-    """Short tools and a half-second model, so a random kill lands in every kind of step."""
-    return ResearchRequest(
-        topic, str(outbox), tool_seconds=0.5, heartbeat_timeout_s=1, slow_model=True, notify_linger_s=0.3
-    )
+    """Short tools (and a half-second model, ``HALF_SECOND_MODEL``), so a random kill lands in every kind of step."""
+    return ResearchRequest(topic, str(outbox), tool_seconds=0.5, heartbeat_timeout_s=1, notify_linger_s=0.3)
 
 
 async def stage_of(handle) -> str:
@@ -71,6 +70,7 @@ async def test_crash_torture(conn, task_queue, tmp_path, capsys):
             for i in range(RUNS_PER_ROUND):
                 topic = rng.choice(TOPICS)
                 workflow_id = f"torture-{task_queue}-{round_no}-{i}"
+                shared.inject_model_fault(workflow_id, HALF_SECOND_MODEL)
                 handle = await conn.client.start_workflow(
                     ResearchAgentWorkflow.run, request_for(topic, outbox), id=workflow_id, task_queue=task_queue
                 )
@@ -124,17 +124,3 @@ def test_outbox_key_is_idempotent(tmp_path):
         for _ in range(2):
             db.execute("INSERT OR IGNORE INTO outbox (key, message) VALUES ('wf/7', 'done')")
     assert read_outbox(str(outbox)) == [("wf/7", "done")]
-
-
-@pytest.mark.parametrize("marker", ["[slow-model]"])
-async def test_slow_model_marker_takes_half_a_second(marker):
-    from agents import ModelSettings, ModelTracing
-
-    from shared._core.offline_model import SLOW_MODEL_SECONDS, OfflineModel
-
-    began = time.monotonic()
-    response = await OfflineModel().get_response(
-        None, f"Hello {marker}", ModelSettings(), [], None, [], ModelTracing.DISABLED
-    )
-    assert time.monotonic() - began >= SLOW_MODEL_SECONDS
-    assert "You said: Hello" in response.output[0].content[0].text

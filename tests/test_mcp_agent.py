@@ -25,9 +25,11 @@ from recipes.nb08_mcp_and_streaming.inventory_agent import ShopAssistantWorkflow
 from recipes.nb08_mcp_and_streaming.inventory_worker import MCP_SERVERS, MODEL_PARAMS, URL_VARIABLE
 from shared import (
     Connection,
+    ModelFault,
     ServiceProcess,
     free_port,
     history_table,
+    inject_model_fault,
     setup,
     start_service,
     start_worker,
@@ -68,9 +70,15 @@ def stock_in(service: ServiceProcess) -> dict[str, int]:
     return json.loads(Path(service.args[service.args.index("--data") + 1]).read_text())
 
 
-async def start(shop: Connection, prompt: str, task_queue: str, server: str = "inventory"):
+async def start(
+    shop: Connection, prompt: str, task_queue: str, server: str = "inventory", fault: ModelFault | None = None
+):
+    """Start the shop assistant, with ``fault`` injected into its model calls if given."""
+    workflow_id = f"shop-{uuid.uuid4().hex[:8]}"
+    if fault is not None:
+        inject_model_fault(workflow_id, fault)
     return await shop.client.start_workflow(
-        ShopAssistantWorkflow.run, ShopRequest(prompt, server), id=f"shop-{uuid.uuid4().hex[:8]}", task_queue=task_queue
+        ShopAssistantWorkflow.run, ShopRequest(prompt, server), id=workflow_id, task_queue=task_queue
     )
 
 
@@ -135,7 +143,7 @@ async def test_a_killed_worker_resumes_without_calling_a_finished_tool_again(
         "recipes.nb08_mcp_and_streaming.inventory_worker", task_queue=task_queue, name="test-shop-1"
     )
     before = stock_in(inventory)["Tent"]
-    handle = await start(shop, "Reserve 1 unit of Tent. [slow-model]", task_queue)
+    handle = await start(shop, "Reserve 1 unit of Tent.", task_queue, fault=ModelFault(delay_s=0.5))
     await wait_for_activity(handle, CALL_TOOL)
     await wait_for_activity(handle, "invoke_model_activity")  # the answer after the tool call
     await first.kill()

@@ -15,7 +15,7 @@ from collections import Counter
 
 import shared
 from recipes.nb02_crash_recovery.research_agent import ResearchAgentWorkflow, ResearchRequest, read_outbox
-from tests.test_crash_torture import TOPICS, expected_answer
+from tests.test_crash_torture import HALF_SECOND_MODEL, TOPICS, expected_answer
 
 SEED = 7
 ROUNDS = 3
@@ -38,9 +38,11 @@ async def test_workflows_survive_server_restarts(task_queue, tmp_path, capsys):
             handles = []
             for i in range(RUNS_PER_ROUND):
                 topic = rng.choice(TOPICS)
-                request = ResearchRequest(topic, str(outbox), tool_seconds=0.5, slow_model=True)
+                request = ResearchRequest(topic, str(outbox), tool_seconds=0.5)
+                workflow_id = f"restart-{task_queue}-{round_no}-{i}"
+                shared.inject_model_fault(workflow_id, HALF_SECOND_MODEL)
                 handle = await conn.client.start_workflow(
-                    ResearchAgentWorkflow.run, request, id=f"restart-{task_queue}-{round_no}-{i}", task_queue=task_queue
+                    ResearchAgentWorkflow.run, request, id=workflow_id, task_queue=task_queue
                 )
                 handles.append((handle, topic))
                 await asyncio.sleep(rng.uniform(0.0, 0.5))

@@ -21,7 +21,17 @@ from temporalio.client import WorkflowExecutionStatus, WorkflowFailureError
 from temporalio.openai_agents import ModelActivityParameters
 
 from recipes.nb08_mcp_and_streaming.streaming_agent import MODEL_PARAMS, STREAM_TOPIC, TripPlannerWorkflow
-from shared import Connection, ReplyBox, StreamedReply, history_table, setup, start_worker, stream_reply
+from shared import (
+    Connection,
+    ModelFault,
+    ReplyBox,
+    StreamedReply,
+    history_table,
+    inject_model_fault,
+    setup,
+    start_worker,
+    stream_reply,
+)
 from shared._views.streaming import RETRY_SEAM
 
 
@@ -31,10 +41,12 @@ async def streaming(conn: Connection) -> Connection:
     return await setup(model_params=MODEL_PARAMS, quiet=True)
 
 
-async def plan(client: Connection, prompt: str, task_queue: str):
-    return await client.client.start_workflow(
-        TripPlannerWorkflow.run, prompt, id=f"plan-{uuid.uuid4().hex[:8]}", task_queue=task_queue
-    )
+async def plan(client: Connection, prompt: str, task_queue: str, fault: ModelFault | None = None):
+    """Start the trip planner, with ``fault`` injected into its model calls if given."""
+    workflow_id = f"plan-{uuid.uuid4().hex[:8]}"
+    if fault is not None:
+        inject_model_fault(workflow_id, fault)
+    return await client.client.start_workflow(TripPlannerWorkflow.run, prompt, id=workflow_id, task_queue=task_queue)
 
 
 async def test_the_reply_streams_while_the_workflow_runs(streaming: Connection, task_queue: str, capsys) -> None:
@@ -64,7 +76,7 @@ async def test_a_stream_that_breaks_halfway_is_shown_once_and_recorded_once(
     streaming: Connection, task_queue: str
 ) -> None:
     worker = await start_worker(streaming.client, task_queue=task_queue, workflows=[TripPlannerWorkflow])
-    handle = await plan(streaming, "Plan a night under the stars [fail-once]", task_queue)
+    handle = await plan(streaming, "Plan a night under the stars", task_queue, ModelFault(fail_first_attempt=True))
     box = ReplyBox()
     reply = await stream_reply(streaming.client, handle, topic=STREAM_TOPIC, box=box, echo=False)
     result = await handle.result()

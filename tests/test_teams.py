@@ -42,6 +42,7 @@ TWO_PART_TICKET = "A billing and a technical question: why was I charged twice f
 CALM_TICKET = REFUND_TICKET  # a refund that stops no one using the product
 URGENT_TICKET = "Payments are failing at Checkout: a technical problem, and nobody can pay."
 CARD_TICKET = "I paid for A-1001 with card 4111 1111 1111 1111, but the blender arrived broken. Please refund it."
+MISSING_HANDOFF = shared.ModelFault(missing_handoff=True)
 CHAIN_TICKET = "Payments fail at Checkout, so order A-1001 never shipped. Check the service and refund the order."
 
 
@@ -56,8 +57,12 @@ async def team(conn) -> AsyncIterator[str]:
     await worker.stop()
 
 
-async def start(conn, team: str, workflow: Any, arg: Any) -> WorkflowHandle:
-    return await conn.client.start_workflow(workflow, arg, id=f"{team}-{uuid.uuid4().hex[:8]}", task_queue=team)
+async def start(conn, team: str, workflow: Any, arg: Any, fault: shared.ModelFault | None = None) -> WorkflowHandle:
+    """Start a run on the team's queue, with ``fault`` injected into its model calls if given."""
+    workflow_id = f"{team}-{uuid.uuid4().hex[:8]}"
+    if fault is not None:
+        shared.inject_model_fault(workflow_id, fault)
+    return await conn.client.start_workflow(workflow, arg, id=workflow_id, task_queue=team)
 
 
 def rows(table: shared.HistoryTable) -> list[tuple[str, str]]:
@@ -94,8 +99,8 @@ async def test_a_manager_with_agents_as_tools_keeps_control(conn, team):
 
 
 async def test_a_fan_out_runs_agents_and_one_replys_tool_calls_at_the_same_time(conn, team):
-    request = IncidentRequest("Acme", ["Checkout", "Login", "Search"], "A-3003", tool_seconds=1.0, slow_model=True)
-    handle = await start(conn, team, IncidentReviewWorkflow.run, request)
+    request = IncidentRequest("Acme", ["Checkout", "Login", "Search"], "A-3003", tool_seconds=1.0)
+    handle = await start(conn, team, IncidentReviewWorkflow.run, request, shared.ModelFault(delay_s=0.5))
     report = await handle.result()
     assert list(report.findings) == ["Technical Specialist", "Billing Specialist", "Refund Specialist"]
     assert "Checkout: degraded" in report.findings["Technical Specialist"]
@@ -158,11 +163,11 @@ async def failure_of(handle: WorkflowHandle) -> ApplicationError:
 
 
 async def test_a_handoff_to_an_agent_that_does_not_exist_fails_once_and_clearly(conn, team):
-    handle = await start(conn, team, SupportTeamWorkflow.run, SupportRequest(REFUND_TICKET + " [unknown-handoff]"))
+    handle = await start(conn, team, SupportTeamWorkflow.run, SupportRequest(REFUND_TICKET), MISSING_HANDOFF)
     failure = await failure_of(handle)
     assert failure.type == "ModelBehaviorError" and failure.non_retryable
     assert failure.message == (
-        "The model misbehaved in agent Triage: Tool transfer_to_unknown_agent not found in agent Triage"
+        "The model misbehaved in agent Triage: Tool transfer_to_missing_agent not found in agent Triage"
     )
     assert rows(await shared.history_table(handle)) == [("model call", "Triage")]
 
@@ -179,15 +184,17 @@ async def workflow_task_attempt_reaches(handle: WorkflowHandle, attempt: int, ti
 
 
 @pytest.mark.parametrize(
-    ("ticket", "message", "model_calls"),
+    ("ticket", "fault", "message", "model_calls"),
     [
-        (CARD_TICKET, "Guardrail InputGuardrail triggered tripwire", []),
-        (REFUND_TICKET + " [unknown-handoff]", "Tool transfer_to_unknown_agent not found in agent Triage", ["Triage"]),
+        (CARD_TICKET, None, "Guardrail InputGuardrail triggered tripwire", []),
+        (REFUND_TICKET, MISSING_HANDOFF, "Tool transfer_to_missing_agent not found in agent Triage", ["Triage"]),
     ],
-    ids=["tripped guardrail", "unknown handoff"],
+    ids=["tripped guardrail", "missing handoff"],
 )
-async def test_without_the_catch_the_workflow_task_fails_again_and_again(conn, team, ticket, message, model_calls):
-    handle = await start(conn, team, GuardedSupportWorkflow.run, GuardedRequest(ticket, catch=False))
+async def test_without_the_catch_the_workflow_task_fails_again_and_again(
+    conn, team, ticket, fault, message, model_calls
+):
+    handle = await start(conn, team, GuardedSupportWorkflow.run, GuardedRequest(ticket, catch=False), fault)
     failure = await shared.first_workflow_task_failure(handle)
     assert failure.message == message
     assert await workflow_task_attempt_reaches(handle, 2), "Temporal retries the failed Workflow Task"
@@ -199,7 +206,8 @@ async def test_without_the_catch_the_workflow_task_fails_again_and_again(conn, t
 
 
 async def test_output_that_does_not_fit_the_type_is_not_retried_but_a_failed_model_call_is(conn, team):
-    handle = await start(conn, team, TicketRouterWorkflow.run, CALM_TICKET + " [fail-once] [invalid-output]")
+    fault = shared.ModelFault(fail_first_attempt=True, off_schema_answer=True)
+    handle = await start(conn, team, TicketRouterWorkflow.run, CALM_TICKET, fault)
     failure = await failure_of(handle)
     assert failure.non_retryable
     assert failure.message.startswith("The model misbehaved in agent Classifier: ")

@@ -72,12 +72,8 @@ class ResearchRequest:
     """How long one attempt of a slow tool may take before Temporal gives up on it."""
     tools: list[str] = field(default_factory=lambda: list(ALL_TOOLS))
     """Which tools the agent uses this time."""
-    fail_model_once: bool = False
-    """Put ``[fail-once]`` in the prompt: attempt 1 of every model call fails transiently."""
     notify_linger_s: float = 0.0
     """How long ``send_notification`` keeps working after its write: a window in which to crash it."""
-    slow_model: bool = False
-    """Put ``[slow-model]`` in the prompt: each offline model call takes half a second."""
 
 
 @dataclass
@@ -191,12 +187,7 @@ class ResearchAgentWorkflow:
             # Each tool builds on the one before, so one call per reply (real models honour this too).
             model_settings=ModelSettings(parallel_tool_calls=False),
         )
-        prompt = f"Research the history of {request.topic}."
-        if request.fail_model_once:
-            prompt += " [fail-once]"
-        if request.slow_model:
-            prompt += " [slow-model]"
-        result = await Runner.run(agent, prompt)
+        result = await Runner.run(agent, f"Research the history of {request.topic}.")
         return result.final_output
 
     def tools(self, request: ResearchRequest) -> list[FunctionTool]:

@@ -285,8 +285,6 @@ class IncidentRequest:
     order_id: str
     tool_seconds: float = 1.0
     """How long each tool Activity works, so the overlap is easy to see."""
-    slow_model: bool = False
-    """Put ``[slow-model]`` in the prompts: each offline model call takes half a second."""
 
 
 @dataclass
@@ -303,12 +301,11 @@ def in_words(names: list[str]) -> str:
 
 def incident_assignments(request: IncidentRequest) -> list[tuple[Agent, str]]:
     """Which agent reviews which part of the incident, and what it is asked."""
-    marker = " [slow-model]" if request.slow_model else ""
     who, seconds = request.customer, request.tool_seconds
     return [
-        (technical_specialist(seconds), f"Check the status of {in_words(request.services)}.{marker}"),
-        (billing_specialist(), f"Explain the billing impact of the outage for {who}.{marker}"),
-        (refund_specialist(seconds), f"Compensate {who} with a refund for {request.order_id}.{marker}"),
+        (technical_specialist(seconds), f"Check the status of {in_words(request.services)}."),
+        (billing_specialist(), f"Explain the billing impact of the outage for {who}."),
+        (refund_specialist(seconds), f"Compensate {who} with a refund for {request.order_id}."),
     ]
 
 

@@ -16,7 +16,8 @@ from temporalio.api.workflow.v1 import PendingActivityInfo
 from temporalio.client import WorkflowHandle
 
 from shared._core.errors import CookbookError
-from shared._core.waiting import wait_until
+from shared._core.models import model_wait_s
+from shared._core.waiting import WaitTimedOut, wait_until
 
 MODEL_ACTIVITIES = {"invoke_model_activity", "invoke_model_activity_streaming"}
 """The Activity types the OpenAI Agents plugin runs model calls as."""
@@ -90,7 +91,7 @@ async def wait_for_activity(
     *,
     min_attempt: int = 1,
     started: bool = True,
-    timeout: float = 60.0,
+    timeout: float | None = None,
 ) -> RunningActivity:
     """Wait until an Activity (called ``name``, if given) reaches attempt ``min_attempt`` or later.
 
@@ -98,7 +99,9 @@ async def wait_for_activity(
     ``started=False`` it is enough that Temporal has scheduled it (after a crash,
     that is the moment Temporal has noticed and will hand the work to any live
     worker). Returns the attempt. Raises ``CookbookError`` if the Workflow ends
-    first or nothing matching starts within ``timeout`` seconds.
+    first, or if nothing matching starts within ``timeout`` seconds (by
+    default, time for two model calls of the model in use, ``model_wait_s``):
+    the message says what the run was doing instead.
     """
     wanted = f"{name or 'an Activity'} (attempt >= {min_attempt}) to start in {handle.id}"
 
@@ -107,7 +110,21 @@ async def wait_for_activity(
             if (name is None or running.name == name) and running.attempt >= min_attempt:
                 return running
         if (await handle.describe()).close_time is not None:
-            raise CookbookError(f"Workflow {handle.id} closed before {name or 'an Activity'} started.")
+            raise CookbookError(
+                f"Workflow {handle.id} closed before {name or 'an Activity'} started; "
+                "history_table shows what it did instead."
+            )
         return None
 
-    return await wait_until(matching, timeout, wanted)
+    try:
+        return await wait_until(matching, model_wait_s(2) if timeout is None else timeout, wanted)
+    except WaitTimedOut as err:
+        raise CookbookError(f"{err} Meanwhile {await doing(handle)}.") from None
+
+
+async def doing(handle: WorkflowHandle) -> str:
+    """What a running Workflow is doing, in a few words: its pending Activities, or waiting for its next step."""
+    pending = await running_activities(handle, started=False)
+    if pending:
+        return f"{handle.id} was running " + "; ".join(p.line() for p in pending)
+    return f"{handle.id} had no Activity under way (between steps, or waiting for a Signal, Update or timer)"

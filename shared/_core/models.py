@@ -24,11 +24,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator, Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
 
-from agents import Model, ModelProvider, OpenAIProvider, set_tracing_disabled
+from agents import Model, ModelProvider, ModelSettings, OpenAIProvider, TResponseInputItem, set_tracing_disabled
 from agents.mcp import MCPServer
 from openai import APIConnectionError, AsyncOpenAI
 from temporalio.common import RetryPolicy
@@ -36,6 +36,7 @@ from temporalio.exceptions import ApplicationError
 from temporalio.openai_agents import ModelActivityParameters, OpenAIAgentsPlugin
 
 from shared._core.errors import CookbookError
+from shared._core.model_faults import FaultInjectingProvider
 from shared._core.offline_model import OfflineModelProvider
 from shared._core.runner_stack import keep_newest_installed
 
@@ -56,33 +57,61 @@ A rate limit's ``Retry-After`` still sets the delay before the next attempt,
 and errors that no retry can fix (a bad request, a wrong key) are not retried.
 """
 
+OFFLINE_WAIT_S = 60.0
+"""How long a wait that includes offline model calls may take: they take milliseconds; this covers a loaded machine."""
 
-class ReadableFailures(Model):
-    """A model whose connection failures reach the Event History as one readable line.
+MAX_TOKENS = 1024
+"""The longest reply a real model may write, unless an agent's ``ModelSettings(max_tokens=...)`` says otherwise."""
 
-    The OpenAI client raises ``APIConnectionError`` with a chain of transport
-    errors below it, each with its stack trace. Temporal keeps at most about
-    4 KB of an Activity's last failure and replaces a larger one with
-    "Failure exceeds size limit.", so the reason would be lost. This wrapper
-    raises one short ``ApplicationError`` naming the server and the root cause.
+
+class RealModel(Model):
+    """A real model's calls with a cap on each reply and failures that read well in the Event History.
+
+    * A reply is capped at ``MAX_TOKENS`` tokens unless the agent's
+      ``ModelSettings(max_tokens=...)`` says otherwise: a small model that
+      rambles would otherwise write for minutes, past ``MODEL_TIMEOUT``, on
+      every retry.
+    * The OpenAI client raises ``APIConnectionError`` with a chain of
+      transport errors below it, each with its stack trace. Temporal keeps at
+      most about 4 KB of an Activity's last failure and replaces a larger one
+      with "Failure exceeds size limit.", so the reason would be lost. This
+      wrapper raises one short ``ApplicationError`` naming the server and the
+      root cause.
     """
 
-    def __init__(self, inner: Model, server: str) -> None:
+    def __init__(self, inner: Model, server: str, max_tokens: int) -> None:
         self._inner = inner
         self._server = server
+        self._max_tokens = max_tokens
 
-    async def get_response(self, *args: Any, **kwargs: Any) -> Any:
+    async def get_response(
+        self,
+        system_instructions: str | None,
+        input: str | list[TResponseInputItem],
+        model_settings: ModelSettings,
+        *args: Any,
+        **kwargs: Any,
+    ) -> Any:
         """The inner model's response; a connection failure becomes a short, retryable error."""
         try:
-            return await self._inner.get_response(*args, **kwargs)
+            capped = self._capped(model_settings)
+            return await self._inner.get_response(system_instructions, input, capped, *args, **kwargs)
         except APIConnectionError as err:
             failure = self._unreachable(err)
         raise failure
 
-    async def stream_response(self, *args: Any, **kwargs: Any) -> AsyncIterator[Any]:  # type: ignore[override]
+    async def stream_response(  # type: ignore[override]
+        self,
+        system_instructions: str | None,
+        input: str | list[TResponseInputItem],
+        model_settings: ModelSettings,
+        *args: Any,
+        **kwargs: Any,
+    ) -> AsyncIterator[Any]:
         """The inner model's stream; a connection failure becomes a short, retryable error."""
+        capped = self._capped(model_settings)
         try:
-            async for event in self._inner.stream_response(*args, **kwargs):
+            async for event in self._inner.stream_response(system_instructions, input, capped, *args, **kwargs):
                 yield event
         except APIConnectionError as err:
             failure = self._unreachable(err)
@@ -98,6 +127,10 @@ class ReadableFailures(Model):
         """The inner model's retry advice."""
         return self._inner.get_retry_advice(request)
 
+    def _capped(self, settings: ModelSettings) -> ModelSettings:
+        """The agent's settings, with the cookbook's reply cap if the agent set none."""
+        return settings if settings.max_tokens is not None else replace(settings, max_tokens=self._max_tokens)
+
     def _unreachable(self, err: APIConnectionError) -> ApplicationError:
         root: BaseException = err
         while root.__cause__ is not None:
@@ -107,16 +140,22 @@ class ReadableFailures(Model):
 
 
 class FixedModelProvider(ModelProvider):
-    """Serve one named model whenever an agent does not name its own, with readable connection failures."""
+    """Serve the chosen model as a ``RealModel``.
 
-    def __init__(self, inner: ModelProvider, model_name: str, server: str) -> None:
+    With ``every_agent``, agents that name a model of their own (``gpt-4o``)
+    run on the chosen one too: a local server does not serve OpenAI's names.
+    """
+
+    def __init__(self, inner: ModelProvider, model_name: str, server: str, *, every_agent: bool) -> None:
         self._inner = inner
         self._model_name = model_name
         self._server = server
+        self._every_agent = every_agent
 
     def get_model(self, model_name: str | None) -> Model:
-        """Return the agent's model if it names one, else the configured one."""
-        return ReadableFailures(self._inner.get_model(model_name or self._model_name), self._server)
+        """The chosen model, or the agent's own if it names one and ``every_agent`` is off."""
+        name = self._model_name if self._every_agent or not model_name else model_name
+        return RealModel(self._inner.get_model(name), self._server, MAX_TOKENS)
 
 
 @dataclass(frozen=True)
@@ -133,7 +172,7 @@ class ModelChoice:
 def select_model(env: Mapping[str, str] | None = None) -> ModelChoice:
     """Pick the model from ``OPENAI_BASE_URL``, ``OPENAI_API_KEY`` and ``OPENAI_MODEL``."""
     env = os.environ if env is None else env
-    base_url = env.get("OPENAI_BASE_URL", "").strip()
+    base_url = env.get("OPENAI_BASE_URL", "").strip()  # uses_real_model reads the same two variables
     api_key = env.get("OPENAI_API_KEY", "").strip()
     model_name = env.get("OPENAI_MODEL", "").strip()
     if base_url:
@@ -145,8 +184,9 @@ def select_model(env: Mapping[str, str] | None = None) -> ModelChoice:
         client = AsyncOpenAI(base_url=base_url, api_key=api_key or "not-needed", max_retries=0)
         provider = OpenAIProvider(openai_client=client, use_responses=False)
         return ModelChoice(
-            FixedModelProvider(provider, model_name, base_url),
-            f"{model_name} on the OpenAI-compatible server at {base_url} (Chat Completions)",
+            FixedModelProvider(provider, model_name, base_url, every_agent=True),
+            f"{model_name} on the OpenAI-compatible server at {base_url} (Chat Completions), for every agent, "
+            f"even one that names another model; replies up to {MAX_TOKENS} tokens",
             offline=False,
         )
     if api_key:
@@ -154,8 +194,8 @@ def select_model(env: Mapping[str, str] | None = None) -> ModelChoice:
         client = AsyncOpenAI(api_key=api_key, max_retries=0)
         provider = OpenAIProvider(openai_client=client, use_responses=True)
         return ModelChoice(
-            FixedModelProvider(provider, model_name, str(client.base_url).rstrip("/")),
-            f"OpenAI {model_name}",
+            FixedModelProvider(provider, model_name, str(client.base_url).rstrip("/"), every_agent=False),
+            f"OpenAI {model_name}; replies up to {MAX_TOKENS} tokens",
             offline=False,
             export_traces=True,
         )
@@ -164,6 +204,28 @@ def select_model(env: Mapping[str, str] | None = None) -> ModelChoice:
         "the offline model, a deterministic stand-in (set OPENAI_API_KEY to use a real model)",
         offline=True,
     )
+
+
+def uses_real_model(env: Mapping[str, str] | None = None) -> bool:
+    """Whether ``select_model`` picks a real model: ``OPENAI_BASE_URL`` or ``OPENAI_API_KEY`` is set."""
+    env = os.environ if env is None else env
+    return bool(env.get("OPENAI_BASE_URL", "").strip() or env.get("OPENAI_API_KEY", "").strip())
+
+
+def model_wait_s(model_calls: int = 1, env: Mapping[str, str] | None = None) -> float:
+    """How long to wait for something that includes ``model_calls`` model calls, with the model in use.
+
+    ``OFFLINE_WAIT_S`` with the offline model. A real model's call may take
+    every attempt ``MODEL_RETRY_POLICY`` allows, each up to ``MODEL_TIMEOUT``
+    and a pause; a wait gives each call all of that. It still ends the moment
+    what it waits for happens, or the run closes.
+    """
+    if not uses_real_model(env):
+        return OFFLINE_WAIT_S
+    policy = MODEL_RETRY_POLICY
+    assert policy.maximum_interval is not None
+    per_attempt = MODEL_TIMEOUT + policy.maximum_interval  # the attempt, then at most the longest pause
+    return OFFLINE_WAIT_S + model_calls * policy.maximum_attempts * per_attempt.total_seconds()
 
 
 def agents_plugin(
@@ -178,8 +240,10 @@ def agents_plugin(
     The plugin sets the Pydantic data converter (agents' inputs and outputs
     are Pydantic models), registers the model-call Activity on workers, and
     routes ``Runner.run`` inside a Workflow through that Activity. Model calls
-    use ``MODEL_TIMEOUT`` and ``MODEL_RETRY_POLICY`` unless ``model_params``
-    says otherwise. Trace export follows the model (see the module docstring).
+    use ``MODEL_TIMEOUT`` and ``MODEL_RETRY_POLICY`` where ``model_params``
+    leaves them unset (``bounded``). Each model is wrapped so that a notebook
+    can inject faults into its calls (``inject_model_fault``). Trace export
+    follows the model (see the module docstring).
     ``mcp_servers`` names worker-side MCP server factories; a Workflow reaches
     one with ``temporal_mcp_server(name)`` and each MCP operation becomes an
     Activity too. With ``tracing``, agent runs become OpenTelemetry spans
@@ -189,17 +253,28 @@ def agents_plugin(
     model = model or select_model()
     if not model.export_traces:
         disable_trace_export()
-    params = model_params or ModelActivityParameters(
-        start_to_close_timeout=MODEL_TIMEOUT, retry_policy=MODEL_RETRY_POLICY
-    )
     plugin = OpenAIAgentsPlugin(
-        model_params=params,
-        model_provider=model.provider,
+        model_params=bounded(model_params or ModelActivityParameters()),
+        model_provider=FaultInjectingProvider(model.provider),
         mcp_servers=mcp_servers,
         use_otel_instrumentation=tracing,
     )
     plugin.run_context = keep_newest_installed(plugin.run_context)
     return plugin
+
+
+def bounded(params: ModelActivityParameters) -> ModelActivityParameters:
+    """The caller's parameters, with the cookbook's timeout and a bounded retry policy wherever they left them open.
+
+    A retry policy without ``maximum_attempts`` would retry a model server
+    that is down forever; it keeps its intervals and gets
+    ``MODEL_RETRY_POLICY``'s attempts.
+    """
+    policy = params.retry_policy or MODEL_RETRY_POLICY
+    if not policy.maximum_attempts:
+        policy = replace(policy, maximum_attempts=MODEL_RETRY_POLICY.maximum_attempts)
+    timeout = params.start_to_close_timeout or MODEL_TIMEOUT
+    return replace(params, retry_policy=policy, start_to_close_timeout=timeout)
 
 
 def disable_trace_export() -> None:

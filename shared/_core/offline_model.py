@@ -20,17 +20,8 @@ It is not clever, but it is honest about what it does. For each request it:
 
 It streams too (``Runner.run_streamed``): the same reply, a word per event.
 
-Put ``[fail-once]`` in a prompt to make the first attempt of each model call
-fail with a transient error, so you can watch Temporal retry it (a streamed
-call fails halfway, after half of its words). Put
-``[slow-model]`` in it to make each model call take half a second, like a real
-model, so a crash can land in the middle of one.
-
-Two more markers make it misbehave the way real models sometimes do, so you
-can see what your Workflow does then: ``[unknown-handoff]`` makes an agent
-with handoffs hand off to an agent that does not exist, and
-``[invalid-output]`` makes an agent with an output type answer with JSON that
-does not fit it.
+It obeys no magic words. Failures, slow calls and misbehaviour are injected
+around any model, this one included, by ``inject_model_fault``.
 """
 
 from __future__ import annotations
@@ -71,16 +62,8 @@ from openai.types.responses import (
     ResponseTextDeltaEvent,
     ResponseTextDoneEvent,
 )
-from temporalio import activity
 
 LABEL = "(offline model)"
-FAIL_ONCE_MARKER = "[fail-once]"
-SLOW_MODEL_MARKER = "[slow-model]"
-SLOW_MODEL_SECONDS = 0.5
-UNKNOWN_HANDOFF_MARKER = "[unknown-handoff]"
-UNKNOWN_AGENT_TOOL = "transfer_to_unknown_agent"
-"""The handoff ``[unknown-handoff]`` asks for: no agent of that name exists."""
-INVALID_OUTPUT_MARKER = "[invalid-output]"
 STREAM_WORD_SECONDS = 0.05
 """The pause between two streamed words: slow enough to watch, fast enough for tests."""
 
@@ -98,10 +81,6 @@ _IDENTIFIER = re.compile(r"\b(?=[\w-]*\d)(?=[\w-]*[A-Za-z])[A-Za-z0-9]+(?:-[A-Za
 _NEGATION = ("not", "no", "never", "nobody", "nothing", "cannot")
 _PROBLEM = re.compile(rf"\b(?:{'|'.join(_NEGATION)}|\w+n't|fail\w*|error\w*|outage\w*|down)\b", re.I)
 """A negation or a failure: what the stand-in takes for a problem the text reports."""
-
-
-class OfflineModelTransientError(RuntimeError):
-    """The simulated transient failure requested with ``[fail-once]``."""
 
 
 @dataclass
@@ -168,9 +147,8 @@ class OfflineModel(Model):
         **kwargs: Any,
     ) -> ModelResponse:
         """Decide the next step: tool calls, a handoff, or the final answer."""
-        output, fail = await _reply(system_instructions, input, model_settings, tools, output_schema, handoffs)
-        if fail:
-            raise OfflineModelTransientError(f"{LABEL} simulated transient failure on attempt 1; Temporal will retry")
+        convo = Conversation.parse(input)
+        output = decide(convo, system_instructions or "", model_settings, tools, output_schema, handoffs)
         return ModelResponse(output=output, usage=Usage(), response_id=None)
 
     async def stream_response(
@@ -185,26 +163,10 @@ class OfflineModel(Model):
         **kwargs: Any,
     ) -> AsyncIterator[TResponseStreamEvent]:
         """The same decision as ``get_response``, streamed as Responses API events, a word at a time."""
-        output, fail = await _reply(system_instructions, input, model_settings, tools, output_schema, handoffs)
-        async for event in stream_events(output, fail_halfway=fail):
+        convo = Conversation.parse(input)
+        output = decide(convo, system_instructions or "", model_settings, tools, output_schema, handoffs)
+        async for event in stream_events(output):
             yield event
-
-
-async def _reply(
-    system_instructions: str | None,
-    input: str | list[TResponseInputItem],
-    model_settings: ModelSettings,
-    tools: list[Tool],
-    output_schema: AgentOutputSchemaBase | None,
-    handoffs: list[Handoff],
-) -> tuple[list[TResponseOutputItem], bool]:
-    """The reply's output items, and whether this attempt must fail (``[fail-once]``)."""
-    convo = Conversation.parse(input)
-    instructions = system_instructions or ""
-    if SLOW_MODEL_MARKER in convo.request or SLOW_MODEL_MARKER in instructions:
-        await asyncio.sleep(SLOW_MODEL_SECONDS)
-    output = decide(convo, instructions, model_settings, tools, output_schema, handoffs)
-    return output, _should_fail_once(convo.request, instructions)
 
 
 class OfflineModelProvider(ModelProvider):
@@ -229,34 +191,17 @@ def decide(
         if model_settings.parallel_tool_calls is False:
             needed = needed[:1]
         return [_tool_call(name, arguments, convo.total_calls + i) for i, (name, arguments) in enumerate(needed)]
-    if wants_unknown_handoff(convo, instructions, handoffs):
-        return [_tool_call(UNKNOWN_AGENT_TOOL, {}, convo.total_calls)]
     handoff = pick_handoff(convo, handoffs)
     if handoff is not None:
         return [_tool_call(handoff.tool_name, {}, convo.total_calls)]
     if output_schema is not None and not output_schema.is_plain_text():
-        if INVALID_OUTPUT_MARKER in convo.request or INVALID_OUTPUT_MARKER in instructions:
-            return [_message(json.dumps(invalid_structured_answer()))]
         return [_message(json.dumps(structured_answer(output_schema, convo, instructions)))]
     return [_message(text_answer(convo, instructions))]
 
 
-async def stream_events(
-    output: list[TResponseOutputItem], *, fail_halfway: bool
-) -> AsyncIterator[TResponseStreamEvent]:
-    """Stream the output items as the Responses API does: created, per item added/deltas/done, completed.
-
-    With ``fail_halfway`` the stream raises a transient error after half of the
-    reply's words, as a connection that drops mid-answer would.
-    """
-    events = _events_for(output)
-    deltas = [i for i, event in enumerate(events) if isinstance(event, ResponseTextDeltaEvent)]
-    fail_at = deltas[len(deltas) // 2] if fail_halfway and deltas else (1 if fail_halfway else None)
-    for index, event in enumerate(events):
-        if index == fail_at:
-            raise OfflineModelTransientError(
-                f"{LABEL} simulated stream failure halfway on attempt 1; Temporal will retry"
-            )
+async def stream_events(output: list[TResponseOutputItem]) -> AsyncIterator[TResponseStreamEvent]:
+    """Stream the output items as the Responses API does: created, per item added/deltas/done, completed."""
+    for event in _events_for(output):
         if isinstance(event, ResponseTextDeltaEvent):
             await asyncio.sleep(STREAM_WORD_SECONDS)
         yield event
@@ -385,18 +330,6 @@ def structured_answer(output_schema: AgentOutputSchemaBase, convo: Conversation,
     return _fill(schema, schema.get("$defs", {}), "", convo, instructions)
 
 
-def wants_unknown_handoff(convo: Conversation, instructions: str, handoffs: list[Handoff]) -> bool:
-    """Whether ``[unknown-handoff]`` asks this agent, which has handoffs, to hand off to an agent that is not there."""
-    asked = UNKNOWN_HANDOFF_MARKER in convo.request or UNKNOWN_HANDOFF_MARKER in instructions
-    handed_off = any(c.name.startswith("transfer_to_") for c in convo.calls)
-    return asked and bool(handoffs) and not handed_off
-
-
-def invalid_structured_answer() -> dict[str, str]:
-    """What ``[invalid-output]`` answers instead of the output type: JSON with none of its fields."""
-    return {"note": f"{LABEL} ignoring the output type, as {INVALID_OUTPUT_MARKER} asks"}
-
-
 def _fill(schema: dict[str, Any], defs: dict[str, Any], name: str, convo: Conversation, instructions: str) -> Any:
     if "$ref" in schema:
         return _fill(defs[schema["$ref"].split("/")[-1]], defs, name, convo, instructions)
@@ -475,12 +408,6 @@ def _fallback_phrase(request: str) -> str:
     """Without a capitalised name, the words after the last preposition ("weather in lima" -> "lima")."""
     matches = _PHRASE_AFTER_PREPOSITION.findall(request)
     return matches[-1].strip() if matches else request.strip().rstrip("?.!")
-
-
-def _should_fail_once(request: str, instructions: str) -> bool:
-    """Whether this is attempt 1 of a model Activity whose prompt asks for ``[fail-once]``."""
-    asked = FAIL_ONCE_MARKER in request or FAIL_ONCE_MARKER in instructions
-    return asked and activity.in_activity() and activity.info().attempt == 1
 
 
 def _tool_call(name: str, arguments: dict[str, Any], index: int) -> ResponseFunctionToolCall:

@@ -12,6 +12,8 @@ find the plain runner and fail their Workflow Tasks with
 ``keep_newest_installed`` wraps the plugin's run context so that, whichever
 Worker stops, the newest Worker still running keeps its runner and provider,
 and the state from before the first Worker comes back when the last one stops.
+The runner it keeps refuses plain ``def`` tools in a Workflow with one line
+(``shared._core.sync_tools``).
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from typing import Any
 from agents import set_trace_provider
 from agents.run import get_default_agent_runner, set_default_agent_runner
 from agents.tracing import get_trace_provider
+
+from shared._core.sync_tools import RefuseSyncTools
 
 RunContext = Callable[[], AbstractAsyncContextManager[None]]
 
@@ -49,6 +53,7 @@ def keep_newest_installed(run_context: RunContext) -> RunContext:
         if not _running:
             _before_first[:] = [_installed()]
         async with run_context():
+            set_default_agent_runner(RefuseSyncTools(get_default_agent_runner()))
             mine = _installed()
             _running.append(mine)
             try:

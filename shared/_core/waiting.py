@@ -16,6 +16,11 @@ from shared._core.errors import CookbookError
 
 T = TypeVar("T")
 
+
+class WaitTimedOut(CookbookError):
+    """What ``wait_until`` raises when its deadline passes, so a caller can add what the run was doing."""
+
+
 POLL_INTERVAL_S = 0.05
 """How often a check runs: often enough to catch a moment, cheap enough for a loaded machine."""
 
@@ -41,5 +46,5 @@ async def wait_until(
         if value:
             return value  # type: ignore[return-value]
         if time.monotonic() >= deadline:
-            raise CookbookError(f"Waited {timeout:g} s for {what}, and it did not happen.")
+            raise WaitTimedOut(f"Waited {timeout:g} s for {what}, and it did not happen.")
         await asyncio.sleep(interval)

@@ -33,6 +33,7 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from shared._core.activities import from_pending
 from shared._core.errors import CookbookError
+from shared._core.models import model_wait_s
 from shared._core.waiting import wait_until
 from shared._views.display import widget_bundle
 
@@ -155,9 +156,13 @@ class ApprovalPanel:
         """Reject the plan, as the Reject button does; return the message the panel shows."""
         return await self._await_decision(self._submit(False, comment))
 
-    async def wait_ready(self, timeout: float = 60.0) -> str:
-        """Wait until the plan is on screen and the run waits for a decision (or has ended); return the status."""
-        await wait_until(lambda: self.awaiting_decision or self._finished.done(), timeout, "the plan to decide on")
+    async def wait_ready(self, timeout: float | None = None) -> str:
+        """Wait until the plan is on screen and the run waits for a decision (or has ended); return the status.
+
+        By default the wait allows the planner's model call (``model_wait_s``).
+        """
+        ready = lambda: self.awaiting_decision or self._finished.done()  # noqa: E731
+        await wait_until(ready, model_wait_s() if timeout is None else timeout, "the plan to decide on")
         return self.status
 
     async def wait_decision(self, timeout: float = DECISION_TIMEOUT_S) -> str:
@@ -166,9 +171,12 @@ class ApprovalPanel:
             raise CookbookError("No decision has been sent yet: click Approve or Reject, or call approve()/reject().")
         return await asyncio.wait_for(self._await_decision(self._decision_task), timeout)
 
-    async def wait_result(self, timeout: float = 60.0) -> str | None:
-        """Wait until the Workflow completes; return its result (None if it did not complete)."""
-        return await asyncio.wait_for(asyncio.shield(self._finished), timeout)
+    async def wait_result(self, timeout: float | None = None) -> str | None:
+        """Wait until the Workflow completes; return its result (None if it did not complete).
+
+        By default the wait allows the executor's two model calls (``model_wait_s``).
+        """
+        return await asyncio.wait_for(asyncio.shield(self._finished), model_wait_s(2) if timeout is None else timeout)
 
     def _clicked(self, approved: bool) -> None:
         """A button's click handler: schedule the decision and return at once."""

@@ -26,6 +26,7 @@ from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.service import RPCError
 
 from shared._core.errors import CookbookError
+from shared._core.models import model_wait_s
 from shared._views.display import widget_bundle
 
 ROLE_STYLE = {"user": "You", "agent": "Agent", "reminder": "⏰"}
@@ -93,10 +94,10 @@ class ChatBox:
         """Whether a send or refresh is still in flight."""
         return bool(self._pending)
 
-    async def idle(self, timeout: float = 60.0) -> None:
-        """Wait until every send or refresh the buttons started has finished."""
+    async def idle(self, timeout: float | None = None) -> None:
+        """Wait until every send or refresh the buttons started has finished (by default, one model call's time)."""
         if self._pending:
-            await asyncio.wait_for(asyncio.gather(*list(self._pending)), timeout)
+            await asyncio.wait_for(asyncio.gather(*list(self._pending)), model_wait_s() if timeout is None else timeout)
 
     def _on_send_click(self, _button: widgets.Button) -> None:
         """Take the text now, send it in the background: the click handler returns at once."""

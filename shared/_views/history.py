@@ -22,6 +22,7 @@ from shared._core.activities import (
     failure_text,
     running_activities,
 )
+from shared._core.models import model_wait_s
 from shared._core.waiting import wait_until
 from shared._views.payloads import decode_events
 
@@ -124,12 +125,13 @@ class WorkflowTaskFailure:
     message: str
 
 
-async def first_workflow_task_failure(handle: WorkflowHandle, timeout: float = 15.0) -> WorkflowTaskFailure:
+async def first_workflow_task_failure(handle: WorkflowHandle, timeout: float | None = None) -> WorkflowTaskFailure:
     """Wait for the Workflow's first failed Workflow Task and say why it failed.
 
     A failed Workflow Task does not fail the Workflow: Temporal retries it until
     the code is fixed, so from outside such a run just looks stuck. The Event
-    History says why.
+    History says why. By default the wait allows one model call of the model in
+    use (``model_wait_s``).
     """
 
     async def failed_task() -> WorkflowTaskFailure | None:
@@ -139,7 +141,8 @@ async def first_workflow_task_failure(handle: WorkflowHandle, timeout: float = 1
                 return WorkflowTaskFailure(failure.application_failure_info.type, failure.message)
         return None
 
-    return await wait_until(failed_task, timeout, f"a failed Workflow Task in Workflow {handle.id}", interval=0.1)
+    wait = model_wait_s() if timeout is None else timeout
+    return await wait_until(failed_task, wait, f"a failed Workflow Task in Workflow {handle.id}", interval=0.1)
 
 
 def steps_from_events(events: list[HistoryEvent], converter: DataConverter) -> HistoryTable:
