@@ -43,7 +43,9 @@ from recipes.nb06_what_durability_costs.bench_agent import (
 )
 from shared import BackgroundWorker, DevServer, ModelChoice, OfflineModelProvider, agents_plugin, start_dev_server
 
-OFFLINE = ModelChoice(OfflineModelProvider(), "the offline model, a deterministic stand-in", offline=True)
+OFFLINE = ModelChoice(
+    OfflineModelProvider(), "the offline model", "the offline model, a deterministic stand-in", offline=True
+)
 
 LOCAL_MODEL_PARAMS = ModelActivityParameters(start_to_close_timeout=timedelta(seconds=60), use_local_activity=True)
 """``shared.agents_plugin``'s model-call parameters, with each model call a Local Activity."""

@@ -8,8 +8,8 @@ The package has three layers, one private folder each:
   connection, the embedded server, Workers and the other processes a kernel
   owns, model choice, the offline model and faults injected into model
   calls, errors and waiting.
-* ``_views``: what a notebook shows: history tables, timelines, run chains,
-  source code, the chat box, the approval panel, streamed replies, replay.
+* ``_views``: what a notebook shows: history tables and the checks lessons
+  make of them, timelines, run chains, source code, the chat box, the approval panel, streamed replies, replay.
 * ``_extras``: production concerns of notebook 09: the payload codec and its
   server, the claim check, tracing, payload limits.
 
@@ -60,6 +60,7 @@ _MODULES: dict[str, list[str]] = {
     "_views.chat": ["ChatBox", "chat_box", "format_transcript", "read_transcript", "say"],
     "_views.display": ["figure_png", "show_source"],
     "_views.history": ["HistoryTable", "first_workflow_task_failure", "history_table"],
+    "_views.lesson_checks": ["model_called", "model_handed_off"],
     "_views.payloads": ["count_in_payloads", "decode_events", "payload_bytes", "payloads_in"],
     "_views.replay": ["ReplayOutcome", "history_workflow_type", "load_history", "replay", "save_history"],
     "_views.run_chain": ["RunChain", "run_chain"],
@@ -130,6 +131,7 @@ if TYPE_CHECKING:  # what editors and type checkers read; tests/test_layout.py c
     from shared._views.chat import ChatBox, chat_box, format_transcript, read_transcript, say
     from shared._views.display import figure_png, show_source
     from shared._views.history import HistoryTable, first_workflow_task_failure, history_table
+    from shared._views.lesson_checks import model_called, model_handed_off
     from shared._views.payloads import count_in_payloads, decode_events, payload_bytes, payloads_in
     from shared._views.replay import ReplayOutcome, history_workflow_type, load_history, replay, save_history
     from shared._views.run_chain import RunChain, run_chain

@@ -115,3 +115,39 @@ def chat_reply(message: dict[str, Any], finish_reason: str) -> tuple[int, dict[s
         "choices": [{"index": 0, "message": message, "finish_reason": finish_reason}],
         "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
     }
+
+
+class NoToolsModel(StubOpenAI):
+    """A Chat Completions server whose model never calls a tool, as small local models often do.
+
+    Every request gets a plain-text answer, or, when it asks for JSON that fits
+    a schema (structured output), the simplest JSON that fits, as llama.cpp's
+    grammar would give.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(replies=[])
+
+    def handle(self, path: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        self.requests.append((path, body))
+        schema = (body.get("response_format") or {}).get("json_schema", {}).get("schema")
+        if schema is not None:
+            text = json.dumps(fitting(schema, schema.get("$defs", {})))
+        else:
+            asked = next((m.get("content") for m in reversed(body["messages"]) if m.get("role") == "user"), "")
+            text = f"I answer without tools: {asked}"
+        return chat_reply({"role": "assistant", "content": text}, "stop")
+
+
+def fitting(schema: dict[str, Any], defs: dict[str, Any]) -> Any:
+    """The simplest value that fits a JSON schema: the first enum value, empty text, zero, false."""
+    if "$ref" in schema:
+        return fitting(defs[schema["$ref"].split("/")[-1]], defs)
+    if "anyOf" in schema:
+        return fitting(schema["anyOf"][0], defs)
+    if "enum" in schema:
+        return schema["enum"][0]
+    simplest: dict[str, Any] = {"string": "", "integer": 0, "number": 0, "boolean": False, "array": [], "null": None}
+    if schema.get("type") == "object":
+        return {name: fitting(prop, defs) for name, prop in schema.get("properties", {}).items()}
+    return simplest.get(schema.get("type", "null"))

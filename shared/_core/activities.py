@@ -92,34 +92,39 @@ async def wait_for_activity(
     min_attempt: int = 1,
     started: bool = True,
     timeout: float | None = None,
-) -> RunningActivity:
+    or_closed: bool = False,
+) -> RunningActivity | None:
     """Wait until an Activity (called ``name``, if given) reaches attempt ``min_attempt`` or later.
 
     With ``started=True`` a worker must have picked the attempt up; with
     ``started=False`` it is enough that Temporal has scheduled it (after a crash,
     that is the moment Temporal has noticed and will hand the work to any live
-    worker). Returns the attempt. Raises ``CookbookError`` if the Workflow ends
-    first, or if nothing matching starts within ``timeout`` seconds (by
-    default, time for two model calls of the model in use, ``model_wait_s``):
-    the message says what the run was doing instead.
+    worker). Returns the attempt. If the Workflow ends first, returns ``None``
+    with ``or_closed`` (the model may never ask for the tool), else raises
+    ``CookbookError``; so does a wait past ``timeout`` seconds (by default, time
+    for two model calls of the model in use, ``model_wait_s``), saying what the
+    run was doing instead.
     """
     wanted = f"{name or 'an Activity'} (attempt >= {min_attempt}) to start in {handle.id}"
 
-    async def matching() -> RunningActivity | None:
+    async def matching() -> RunningActivity | bool:
         for running in await running_activities(handle, started=started):
             if (name is None or running.name == name) and running.attempt >= min_attempt:
                 return running
-        if (await handle.describe()).close_time is not None:
-            raise CookbookError(
-                f"Workflow {handle.id} closed before {name or 'an Activity'} started; "
-                "history_table shows what it did instead."
-            )
-        return None
+        if (await handle.describe()).close_time is None:
+            return False
+        if or_closed:
+            return True
+        raise CookbookError(
+            f"Workflow {handle.id} closed before {name or 'an Activity'} started; "
+            "history_table shows what it did instead."
+        )
 
     try:
-        return await wait_until(matching, model_wait_s(2) if timeout is None else timeout, wanted)
+        found = await wait_until(matching, model_wait_s(2) if timeout is None else timeout, wanted)
     except WaitTimedOut as err:
         raise CookbookError(f"{err} Meanwhile {await doing(handle)}.") from None
+    return found if isinstance(found, RunningActivity) else None
 
 
 async def doing(handle: WorkflowHandle) -> str:

@@ -160,9 +160,11 @@ class FixedModelProvider(ModelProvider):
 
 @dataclass(frozen=True)
 class ModelChoice:
-    """The model provider to give the plugin, a line that says what it is, and whether traces may go to OpenAI."""
+    """The model provider for the plugin, its name, a line saying what it is, and whether traces may go to OpenAI."""
 
     provider: ModelProvider
+    name: str
+    """A short name for messages: "the offline model", "llama3.2", "OpenAI gpt-4o-mini"."""
     description: str
     offline: bool
     export_traces: bool = False
@@ -185,6 +187,7 @@ def select_model(env: Mapping[str, str] | None = None) -> ModelChoice:
         provider = OpenAIProvider(openai_client=client, use_responses=False)
         return ModelChoice(
             FixedModelProvider(provider, model_name, base_url, every_agent=True),
+            model_name,
             f"{model_name} on the OpenAI-compatible server at {base_url} (Chat Completions), for every agent, "
             f"even one that names another model; replies up to {MAX_TOKENS} tokens",
             offline=False,
@@ -195,12 +198,14 @@ def select_model(env: Mapping[str, str] | None = None) -> ModelChoice:
         provider = OpenAIProvider(openai_client=client, use_responses=True)
         return ModelChoice(
             FixedModelProvider(provider, model_name, str(client.base_url).rstrip("/"), every_agent=False),
+            f"OpenAI {model_name}",
             f"OpenAI {model_name}; replies up to {MAX_TOKENS} tokens",
             offline=False,
             export_traces=True,
         )
     return ModelChoice(
         OfflineModelProvider(),
+        "the offline model",
         "the offline model, a deterministic stand-in (set OPENAI_API_KEY to use a real model)",
         offline=True,
     )
