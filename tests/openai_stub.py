@@ -4,23 +4,38 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+Reply = tuple[int, dict[str, Any]] | tuple[int, dict[str, Any], dict[str, str]]
+"""A status and a JSON body, and optionally headers (``Retry-After``)."""
+
 
 @dataclass
 class StubOpenAI:
-    """Replies to POSTs in order; records every request body it receives."""
+    """Replies to POSTs in order; records every request body it receives, and when.
 
-    replies: list[tuple[int, dict[str, Any]]]
+    With ``refuse_null_content`` it answers an assistant message whose content
+    is null with HTTP 500, as llama-cpp-python's server does.
+    """
+
+    replies: list[Reply]
     requests: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    times: list[float] = field(default_factory=list)
     base_url: str = ""
+    refuse_null_content: bool = False
 
-    def handle(self, path: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    def handle(self, path: str, body: dict[str, Any]) -> Reply:
         self.requests.append((path, body))
+        self.times.append(time.monotonic())
+        if self.refuse_null_content and any(
+            m.get("role") == "assistant" and m.get("content") is None for m in body.get("messages", [])
+        ):
+            return 500, {"error": {"message": "'NoneType' object is not iterable", "type": "server_error"}}
         if not self.replies:
             return 500, {"error": {"message": "stub has no more replies", "type": "server_error"}}
         return self.replies.pop(0)
@@ -33,9 +48,11 @@ def serve(stub: StubOpenAI) -> Iterator[StubOpenAI]:
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:  # noqa: N802 - http.server's naming
             length = int(self.headers.get("content-length", 0))
-            status, body = stub.handle(self.path, json.loads(self.rfile.read(length) or b"{}"))
+            status, body, *headers = stub.handle(self.path, json.loads(self.rfile.read(length) or b"{}"))
             payload = json.dumps(body).encode()
             self.send_response(status)
+            for name, value in (headers[0] if headers else {}).items():
+                self.send_header(name, value)
             self.send_header("content-type", "application/json")
             self.send_header("content-length", str(len(payload)))
             self.end_headers()

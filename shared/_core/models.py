@@ -28,9 +28,20 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
 
-from agents import Model, ModelProvider, ModelSettings, OpenAIProvider, TResponseInputItem, set_tracing_disabled
+from agents import (
+    AgentOutputSchemaBase,
+    Handoff,
+    Model,
+    ModelProvider,
+    ModelResponse,
+    ModelSettings,
+    OpenAIProvider,
+    Tool,
+    TResponseInputItem,
+    set_tracing_disabled,
+)
 from agents.mcp import MCPServer
-from openai import APIConnectionError, AsyncOpenAI
+from openai import APIConnectionError, APIStatusError, AsyncOpenAI
 from temporalio.common import RetryPolicy
 from temporalio.exceptions import ApplicationError
 from temporalio.openai_agents import ModelActivityParameters, OpenAIAgentsPlugin
@@ -39,6 +50,7 @@ from shared._core.errors import CookbookError
 from shared._core.model_faults import FaultInjectingProvider
 from shared._core.offline_model import OfflineModelProvider
 from shared._core.runner_stack import keep_newest_installed
+from shared._core.server_quirks import compatible_http_client, refusal, tool_call_in_text
 
 DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
 
@@ -65,7 +77,7 @@ MAX_TOKENS = 1024
 
 
 class RealModel(Model):
-    """A real model's calls with a cap on each reply and failures that read well in the Event History.
+    """A real model's calls with a cap on each reply, servers' differences smoothed over, and readable failures.
 
     * A reply is capped at ``MAX_TOKENS`` tokens unless the agent's
       ``ModelSettings(max_tokens=...)`` says otherwise: a small model that
@@ -77,6 +89,9 @@ class RealModel(Model):
       with "Failure exceeds size limit.", so the reason would be lost. This
       wrapper raises one short ``ApplicationError`` naming the server and the
       root cause.
+    * A tool call written as JSON text becomes the tool call, and a request
+      the server refuses fails at once with its reason and the fix
+      (``shared._core.server_quirks``).
     """
 
     def __init__(self, inner: Model, server: str, max_tokens: int) -> None:
@@ -89,15 +104,26 @@ class RealModel(Model):
         system_instructions: str | None,
         input: str | list[TResponseInputItem],
         model_settings: ModelSettings,
+        tools: list[Tool],
+        output_schema: AgentOutputSchemaBase | None,
+        handoffs: list[Handoff],
         *args: Any,
         **kwargs: Any,
-    ) -> Any:
-        """The inner model's response; a connection failure becomes a short, retryable error."""
+    ) -> ModelResponse:
+        """The inner model's response; a failure becomes one short line (retryable unless refused)."""
+        capped = self._capped(model_settings)
         try:
-            capped = self._capped(model_settings)
-            return await self._inner.get_response(system_instructions, input, capped, *args, **kwargs)
+            response = await self._inner.get_response(
+                system_instructions, input, capped, tools, output_schema, handoffs, *args, **kwargs
+            )
         except APIConnectionError as err:
             failure = self._unreachable(err)
+        except APIStatusError as err:
+            if err.status_code == 429 or err.status_code >= 500:
+                raise  # the plugin retries these, after the server's Retry-After
+            failure = refusal(err, self._server)
+        else:
+            return tool_call_in_text(response, {t.name for t in tools} | {h.tool_name for h in handoffs})
         raise failure
 
     async def stream_response(  # type: ignore[override]
@@ -183,7 +209,8 @@ def select_model(env: Mapping[str, str] | None = None) -> ModelChoice:
                 f"OPENAI_BASE_URL is set ({base_url}), so set OPENAI_MODEL to a model that server "
                 "serves, for example `export OPENAI_MODEL=llama3.2` for Ollama."
             )
-        client = AsyncOpenAI(base_url=base_url, api_key=api_key or "not-needed", max_retries=0)
+        http = compatible_http_client()
+        client = AsyncOpenAI(base_url=base_url, api_key=api_key or "not-needed", max_retries=0, http_client=http)
         provider = OpenAIProvider(openai_client=client, use_responses=False)
         return ModelChoice(
             FixedModelProvider(provider, model_name, base_url, every_agent=True),
