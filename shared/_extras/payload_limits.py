@@ -14,10 +14,9 @@ import asyncio
 import time
 from typing import Any
 
-from temporalio.api.enums.v1 import EventType
-from temporalio.api.workflowservice.v1 import GetWorkflowExecutionHistoryReverseRequest
 from temporalio.client import WorkflowHandle
 
+from shared._core.activities import failing_workflow_task
 from shared._core.errors import CookbookError
 
 PAYLOAD_LIMIT_BYTES = 2 * 1024 * 1024
@@ -59,18 +58,14 @@ async def _workflow_task_attempt(handle: WorkflowHandle) -> int:
 
 async def _explain_failure(handle: WorkflowHandle) -> str:
     """The latest Workflow Task failure, as one line that says what to do about it."""
-    request = GetWorkflowExecutionHistoryReverseRequest(namespace=handle._client.namespace, maximum_page_size=50)
-    request.execution.workflow_id = handle.id
-    response = await handle._client.workflow_service.get_workflow_execution_history_reverse(request)
-    for event in response.history.events:
-        if event.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED:
-            failure = event.workflow_task_failed_event_attributes.failure
-            if failure.application_failure_info.type == "PayloadsTooLarge":
-                return (
-                    f"This turn cannot be recorded: a payload is over the server's "
-                    f"{PAYLOAD_LIMIT_BYTES // (1024 * 1024)} MB limit ({failure.message}). "
-                    "The Worker will retry the Workflow Task until it can complete it: restart the Worker "
-                    "with a claim check, or end the chat."
-                )
-            return f"The Workflow Task of {handle.id} is failing and will be retried: {failure.message}"
-    return f"The Workflow Task of {handle.id} is failing and will be retried (see its Event History)."
+    failure = await failing_workflow_task(handle)
+    if failure is None:
+        return f"The Workflow Task of {handle.id} is failing and will be retried (see its Event History)."
+    if failure.application_failure_info.type == "PayloadsTooLarge":
+        return (
+            f"This turn cannot be recorded: a payload is over the server's "
+            f"{PAYLOAD_LIMIT_BYTES // (1024 * 1024)} MB limit ({failure.message}). "
+            "The Worker will retry the Workflow Task until it can complete it: restart the Worker "
+            "with a claim check, or end the chat."
+        )
+    return f"The Workflow Task of {handle.id} is failing and will be retried: {failure.message}"
