@@ -83,4 +83,3 @@ async def test_a_history_that_used_the_claim_check_store_replays(conn: Connectio
     assert (await replay(history, WeatherAgentWorkflow, external_storage=storage)).ok
     with pytest.raises(CookbookError, match=r"replay\(external_storage=...\) takes an ExternalStorage"):
         await replay(history, WeatherAgentWorkflow, external_storage=str(tmp_path))  # type: ignore[arg-type]
-
