@@ -30,4 +30,17 @@ class BrokenTaskWorkflow:
         raise RuntimeError("the Workflow code is broken: " + LONG_CAUSE)
 
 
-WORKFLOWS = [FailingWorkflow, BrokenTaskWorkflow]
+@workflow.defn
+class BrokenChatWorkflow:
+    """A chat whose ``send`` Update breaks the Workflow Task that runs it: the caller of the Update waits."""
+
+    @workflow.run
+    async def run(self) -> None:
+        await workflow.wait_condition(lambda: False)
+
+    @workflow.update
+    async def send(self, message: str) -> str:
+        raise RuntimeError("the chat's code is broken: " + LONG_CAUSE)
+
+
+WORKFLOWS = [FailingWorkflow, BrokenTaskWorkflow, BrokenChatWorkflow]

@@ -24,11 +24,12 @@ from shared import (
     claim_check,
     history_table,
     replay,
+    say,
     setup,
     start_worker,
     wait_for_activity,
 )
-from tests.failing_workflows import LONG_CAUSE, WORKFLOWS, BrokenTaskWorkflow, FailingWorkflow
+from tests.failing_workflows import LONG_CAUSE, WORKFLOWS, BrokenChatWorkflow, BrokenTaskWorkflow, FailingWorkflow
 
 
 async def test_a_failed_workflow_has_a_row_with_its_whole_cause(conn: Connection, task_queue: str):
@@ -83,3 +84,18 @@ async def test_a_history_that_used_the_claim_check_store_replays(conn: Connectio
     assert (await replay(history, WeatherAgentWorkflow, external_storage=storage)).ok
     with pytest.raises(CookbookError, match=r"replay\(external_storage=...\) takes an ExternalStorage"):
         await replay(history, WeatherAgentWorkflow, external_storage=str(tmp_path))  # type: ignore[arg-type]
+
+
+async def test_a_chat_turn_whose_workflow_task_fails_ends_with_the_cause(conn: Connection, task_queue: str):
+    worker = await start_worker(conn.client, task_queue=task_queue, workflows=WORKFLOWS)
+    try:
+        handle = await conn.client.start_workflow(
+            BrokenChatWorkflow.run, id=f"chat-{uuid.uuid4().hex[:8]}", task_queue=task_queue
+        )
+        started = time.monotonic()
+        with pytest.raises(CookbookError, match="is failing and will be retried: the chat's code is broken"):
+            await say(handle, "hello")
+        assert time.monotonic() - started < 15, "the turn ends when the task fails again, not after 20 s"
+        await handle.terminate()
+    finally:
+        await worker.stop()

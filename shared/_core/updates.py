@@ -1,11 +1,15 @@
-"""The server's payload limit, and an Update that says so in one line instead of waiting forever.
+"""An Update that says in one line why it cannot finish, instead of waiting for ever.
 
-The Temporal server refuses any single payload over 2 MB (``limit.blobSize.error``;
-it warns from 512 KB). A Worker checks before it sends: a Workflow Task that
-would schedule an Activity with a bigger input fails with ``PayloadsTooLarge``
-and is retried, because a fix (a claim check, a smaller conversation) lets the
-same task succeed later. Nothing is lost, but a caller waiting on an Update
-would wait for ever. ``execute_update_or_explain`` stops waiting and says why.
+A Workflow Task that fails is retried, not failed: a fix (the right key, a
+claim-check store, a smaller conversation) lets the same task succeed later.
+Nothing is lost, but a caller waiting on an Update would wait, and after about
+20 s hear only "Workflow Task in failed state". ``execute_update_or_explain``
+stops waiting as soon as the task fails again and gives the failure's own cause.
+
+One cause gets its own words: the Temporal server refuses any single payload
+over 2 MB (``limit.blobSize.error``; it warns from 512 KB). A Worker checks
+before it sends, so a Workflow Task that would schedule an Activity with a
+bigger input fails with ``PayloadsTooLarge``.
 """
 
 from __future__ import annotations
@@ -24,20 +28,28 @@ POLL_INTERVAL_S = 0.1
 
 
 async def execute_update_or_explain(
-    handle: WorkflowHandle, update: Any, arg: Any, *, update_id: str | None = None, timeout: float = 60.0
+    handle: WorkflowHandle,
+    update: Any,
+    arg: Any,
+    *,
+    update_id: str | None = None,
+    timeout: float | None = 60.0,
+    result_type: type | None = None,
 ) -> Any:
     """Run an Update and return its result; if a Workflow Task fails meanwhile, raise why in one line.
 
     The Update is not lost: once a Worker can complete the task (give it a
     claim check, or a smaller conversation),
     ``handle.get_update_handle(update_id).result()`` returns the reply.
+    ``timeout=None`` waits as long as the Update takes (a turn that calls a
+    model may take as long as the model's retries).
     """
     attempts_before = await _workflow_task_attempt(handle)
-    pending = asyncio.create_task(handle.execute_update(update, arg, id=update_id))
-    deadline = time.monotonic() + timeout
+    pending = asyncio.create_task(handle.execute_update(update, arg, id=update_id, result_type=result_type))
+    deadline = None if timeout is None else time.monotonic() + timeout
     try:
         while not pending.done():
-            if time.monotonic() > deadline:
+            if deadline is not None and time.monotonic() > deadline:
                 raise CookbookError(f"The Update on {handle.id} did not finish within {timeout:.0f} s.")
             if await _workflow_task_attempt(handle) > max(attempts_before, 1):
                 raise CookbookError(await _explain_failure(handle))
