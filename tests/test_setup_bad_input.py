@@ -329,6 +329,24 @@ async def test_a_claim_check_store_that_cannot_be_written_fails_setup(conn: Conn
         await setup(external_storage=claim_check(blocker / "blobs"), quiet=True)
 
 
+@pytest.fixture
+def read_only_folder(tmp_path: Path) -> Iterator[Path]:
+    """A folder no one may write to, root included (the tests run as root, who ignores mode bits): immutable."""
+    folder = tmp_path / "read-only"
+    folder.mkdir()
+    if subprocess.run(["chattr", "+i", str(folder)], capture_output=True).returncode != 0:
+        pytest.skip("chattr +i is not available here, and root writes to any folder whatever its mode")
+    yield folder
+    subprocess.run(["chattr", "-i", str(folder)], check=True)
+
+
+async def test_a_read_only_claim_check_store_fails_setup(conn: Connection, read_only_folder: Path):
+    with pytest.raises(
+        CookbookError, match=r"claim-check store .*read-only cannot be written \(Operation not permitted"
+    ):
+        await setup(external_storage=claim_check(read_only_folder), quiet=True)
+
+
 @pytest.mark.parametrize(
     ("call", "says"),
     [
