@@ -8,7 +8,11 @@ the approval panel as the attempt number and the real cause, and the model
 call fails for good after bounded retries; Agents SDK traces never go to
 OpenAI unless the model is OpenAI's, and the SDK's tracing warnings never
 reach a cell; a connection error keeps the meaningful part of its reason, and
-an abandoned connect leaves no Rust panic at interpreter exit.
+an abandoned connect leaves no Rust panic at interpreter exit; every bad
+argument of ``setup()``, ``start_worker()`` and ``start_worker_process()``, a
+``TEMPORAL_ADDRESS`` that is not host:port, a claim-check store that cannot be
+written, and an unknown Workflow id in ``history_table`` is one line, raised
+before anything is stopped, replaced or started.
 """
 
 from __future__ import annotations
