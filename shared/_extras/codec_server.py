@@ -125,6 +125,7 @@ class CodecRequestHandler(BaseHTTPRequestHandler):
         except ValueError:
             length = -1
         if not 0 <= length <= MAX_BODY_BYTES:
+            self.close_connection = True  # the unread body must not be taken for the next request
             status = HTTPStatus.REQUEST_ENTITY_TOO_LARGE if length > MAX_BODY_BYTES else HTTPStatus.LENGTH_REQUIRED
             self._reply(status, {"error": f"Send a Content-Length of at most {MAX_BODY_BYTES} bytes."})
             return None
@@ -133,6 +134,7 @@ class CodecRequestHandler(BaseHTTPRequestHandler):
         except TimeoutError:
             body = b""
         if len(body) < length:
+            self.close_connection = True
             self._reply(HTTPStatus.REQUEST_TIMEOUT, {"error": f"The body stopped short of {length} bytes."})
             return None
         return body
