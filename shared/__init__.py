@@ -7,11 +7,13 @@ The package has three layers, one private folder each:
 * ``_core``: what every process needs, a Worker process included: the
   connection, the embedded server, Workers and the other processes a kernel
   owns, model choice, the offline model and faults injected into model
-  calls, errors and waiting.
+  calls, errors and waiting (for an Activity, or for an Update that explains
+  a failing Workflow Task).
 * ``_views``: what a notebook shows: history tables and the checks lessons
-  make of them, timelines, run chains, source code, the chat box, the approval panel, streamed replies, replay.
+  make of them, timelines, run chains, source code, the chat box, the
+  approval panel, streamed replies, replay.
 * ``_extras``: production concerns of notebook 09: the payload codec and its
-  server, the claim check, tracing, payload limits.
+  server, the claim check, tracing.
 
 Three rules keep it simple:
 
@@ -53,6 +55,7 @@ _MODULES: dict[str, list[str]] = {
         "temporal_cli_path",
     ],
     "_core.time_skipping": ["start_time_skipping"],
+    "_core.updates": ["execute_update_or_explain"],
     "_core.waiting": ["wait_until"],
     "_core.worker": ["BackgroundWorker", "WorkerProcess", "running_workers", "start_worker", "start_worker_process"],
     # Views: what a notebook shows.
@@ -70,7 +73,6 @@ _MODULES: dict[str, list[str]] = {
     "_extras.claim_check": ["LocalBlobStore", "claim_check"],
     "_extras.codec": ["EncryptionCodec", "create_key_file", "new_key"],
     "_extras.codec_server": ["CodecServer", "decode_with", "start_codec_server"],
-    "_extras.payload_limits": ["execute_update_or_explain"],
     "_extras.tracing": ["start_tracing", "trace_request", "waterfall"],
 }
 """Each public name, under the private module that defines it."""
@@ -114,6 +116,7 @@ if TYPE_CHECKING:  # what editors and type checkers read; tests/test_layout.py c
         temporal_cli_path,
     )
     from shared._core.time_skipping import start_time_skipping
+    from shared._core.updates import execute_update_or_explain
     from shared._core.waiting import wait_until
     from shared._core.worker import (
         BackgroundWorker,
@@ -125,7 +128,6 @@ if TYPE_CHECKING:  # what editors and type checkers read; tests/test_layout.py c
     from shared._extras.claim_check import LocalBlobStore, claim_check
     from shared._extras.codec import EncryptionCodec, create_key_file, new_key
     from shared._extras.codec_server import CodecServer, decode_with, start_codec_server
-    from shared._extras.payload_limits import execute_update_or_explain
     from shared._extras.tracing import start_tracing, trace_request, waterfall
     from shared._views.approval_panel import ApprovalPanel
     from shared._views.chat import ChatBox, chat_box, format_transcript, read_transcript, say

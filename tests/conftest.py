@@ -14,7 +14,7 @@ import pytest
 from temporalio.testing import WorkflowEnvironment
 
 from shared import Connection, setup, start_time_skipping
-from shared._core.server import orphaned_servers
+from shared._core.server import current_server, orphaned_servers
 
 if TYPE_CHECKING:
     from bench import Harness
@@ -30,6 +30,19 @@ async def conn() -> AsyncIterator[Connection]:
     yield connection
     if connection.server is not None:
         connection.server.stop()
+
+
+@pytest.fixture
+def discard_in_memory_server() -> None:
+    """Stop the session's in-memory server, so that a test may switch it to a database file.
+
+    ``setup(db_path=...)`` refuses to restart an in-memory server that holds
+    Workflows (they would be lost); stopping it first is the explicit way to
+    discard them. The server starts again on the same address.
+    """
+    server = current_server()
+    if server is not None and server.db_path is None:
+        server.stop()
 
 
 @pytest.fixture(scope="module")

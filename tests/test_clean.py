@@ -10,6 +10,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+STATE = f"durable-agents-cookbook-{os.getuid()}"
+"""The state folder's name: one per user (``shared.STATE_DIR``)."""
 
 
 def tree(*roots: Path) -> set[str]:
@@ -30,7 +32,7 @@ def make_checkout(tmp_path: Path) -> tuple[Path, Path]:
     ]:  # fmt: skip
         (repo / name).parent.mkdir(parents=True, exist_ok=True)
         (repo / name).write_text("x")
-    state = tmp / "durable-agents-cookbook"
+    state = tmp / STATE
     state.mkdir(parents=True)
     for name in ["server-7233.log", "temporal-42.log", "04_chat.db", "04_chat.db-wal", "server-999999.json"]:
         (state / name).write_text("x")
@@ -57,7 +59,7 @@ def test_clean_removes_what_the_cookbook_made_and_nothing_else(tmp_path: Path) -
         "repo/recipes", "repo/recipes/exercises", "repo/recipes/exercises/ex01_durable_agent.py",
         "repo/notes.db", "repo/my.log", "repo/.git", "repo/.git/HEAD", "repo/.devcontainer",
         "repo/.devcontainer/devcontainer.json",
-        "tmp/durable-agents-cookbook", "tmp/durable-agents-cookbook/server-999999.json", "tmp/someone-elses-file.db",
+        f"tmp/{STATE}", f"tmp/{STATE}/server-999999.json", "tmp/someone-elses-file.db",
     }  # fmt: skip
     assert result.stdout.startswith("Removed: ./.pytest_cache, ./.ruff_cache, ./.venv, ")
     assert run_clean(repo, tmp).stdout == "Removed: nothing (already clean).\n"
@@ -65,7 +67,7 @@ def test_clean_removes_what_the_cookbook_made_and_nothing_else(tmp_path: Path) -
 
 def test_clean_refuses_while_a_dev_server_runs(tmp_path: Path) -> None:
     repo, tmp = make_checkout(tmp_path)
-    record = tmp / "durable-agents-cookbook" / "server-1.json"
+    record = tmp / STATE / "server-1.json"
     record.write_text(json.dumps({"pid": os.getpid(), "owner": os.getpid(), "db": None}))  # a live pid
     before = tree(repo, tmp)
     result = run_clean(repo, tmp)

@@ -28,7 +28,7 @@ async def test_killing_a_worker_that_is_gone_is_a_no_op_with_a_message(task_queu
     assert not worker.alive
 
 
-async def test_restarting_on_a_corrupt_database_file_is_refused(tmp_path, monkeypatch):
+async def test_restarting_on_a_corrupt_database_file_is_refused(discard_in_memory_server, tmp_path, monkeypatch):
     db = tmp_path / "temporal.db"
     await shared.setup(db_path=db, quiet=True)
     stop = DevServer.stop

@@ -174,7 +174,7 @@ async def test_a_server_down_for_good_fails_the_run_after_three_attempts(
 
     cause = failure.value.cause.cause  # WorkflowFailureError -> ActivityError -> the MCP client's error
     assert "Failed to connect to MCP server 'inventory'" in str(cause)
-    assert [(s.kind, s.attempt) for s in (await history_table(handle)).steps] == [("mcp list", 3)]
+    assert [(s.kind, s.attempt) for s in (await history_table(handle)).steps] == [("mcp list", 3), ("workflow", None)]
     assert 9 < elapsed < 30, "two 5-second retry waits, then a clear failure"
 
 
@@ -188,4 +188,4 @@ async def test_a_worker_without_the_url_says_so_once(
         await handle.result()
     await worker.stop()
     assert str(failure.value.cause.cause) == "INVENTORY_MCP_URL is not set on this Worker."
-    assert [(s.kind, s.attempt) for s in (await history_table(handle)).steps] == [("mcp list", 1)]
+    assert [(s.kind, s.attempt) for s in (await history_table(handle)).steps] == [("mcp list", 1), ("workflow", None)]

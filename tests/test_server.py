@@ -6,12 +6,15 @@ import json
 import subprocess
 import sys
 import uuid
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from temporalio.client import Client
 
 from shared import Connection, CookbookError, history_table, restart_dev_server, start_worker, temporal_cli_path
-from shared._core.server import STATE_DIR, free_port, reap_orphans, start_dev_server
+from shared._core import server as server_module
+from shared._core.server import STATE_DIR, DevServer, free_port, reap_orphans, start_dev_server
 from tests.kernels import kernel
 from tests.processes import pid_alive, wait_until_gone
 
@@ -60,7 +63,9 @@ async def test_the_next_start_reaps_a_server_whose_owner_is_gone(conn: Connectio
     assert conn.server.running, "reaping never touches a server whose owner is alive"
 
 
-async def test_workflows_survive_a_restart_of_a_persistent_server(conn: Connection, tmp_path: Path) -> None:
+async def test_workflows_survive_a_restart_of_a_persistent_server(
+    conn: Connection, discard_in_memory_server: None, tmp_path: Path
+) -> None:
     from recipes.nb01_durable_agent.weather_agent import WeatherAgentWorkflow, get_weather
 
     server = await start_dev_server(tmp_path / "temporal.db")
@@ -87,10 +92,57 @@ def test_a_corrupt_database_file_is_refused(tmp_path: Path) -> None:
         _check_db_file(db)
 
 
-async def test_a_database_file_in_use_by_another_server_is_refused(tmp_path: Path) -> None:
+async def test_a_database_file_in_use_by_another_server_is_refused(
+    discard_in_memory_server: None, tmp_path: Path
+) -> None:
     from shared._core.server import _check_db_file
 
     server = await start_dev_server(tmp_path / "busy.db")
     assert server.db_path is not None
     with pytest.raises(CookbookError, match="in use by another Temporal server"):
         _check_db_file(server.db_path)
+
+
+@pytest.fixture
+async def busy_in_memory_server(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[DevServer]:
+    """This kernel's embedded server, in memory and holding a Workflow (the session's server is left alone)."""
+    monkeypatch.setattr(server_module, "_server", None)
+    server = await start_dev_server()
+    client = await Client.connect(server.address)
+    await client.start_workflow("NoWorkerNeeded", id="held", task_queue="nobody-polls")
+    yield server
+    server.stop()
+
+
+@pytest.mark.parametrize(
+    "restart",
+    [
+        lambda tmp: start_dev_server(ui_codec_endpoint="http://127.0.0.1:1/token"),
+        lambda tmp: start_dev_server(tmp / "temporal.db"),
+        lambda tmp: restart_dev_server(),
+    ],
+    ids=["another codec endpoint", "a database file", "restart_dev_server"],
+)
+async def test_an_in_memory_server_that_holds_workflows_is_never_restarted_silently(
+    busy_in_memory_server: DevServer, tmp_path: Path, restart
+) -> None:
+    server = busy_in_memory_server
+    assert server.process is not None
+    pid = server.process.pid
+    with pytest.raises(CookbookError, match=r"restarts the embedded server, whose 1 Workflow\(s\) live only in memory"):
+        await restart(tmp_path)
+    assert server.running and server.process.pid == pid and server.ui_codec_endpoint is None
+    client = await Client.connect(server.address)
+    await client.get_workflow_handle("held").describe()  # still there
+
+
+async def test_an_in_memory_server_with_no_workflows_restarts_for_a_codec_endpoint(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(server_module, "_server", None)
+    server = await start_dev_server()
+    try:
+        again = await start_dev_server(ui_codec_endpoint="http://127.0.0.1:1/token")
+        assert again is server and server.running and server.ui_codec_endpoint == "http://127.0.0.1:1/token"
+    finally:
+        server.stop()

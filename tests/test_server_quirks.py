@@ -80,7 +80,7 @@ async def test_a_refused_parameter_stops_at_once_with_the_fix(conn: Connection, 
         message
     )
     assert len(stub.requests) == 1, "no retry can change a refusal"
-    assert [s.attempt for s in table.steps] == [1]
+    assert [(s.kind, s.attempt) for s in table.steps] == [("model call", 1), ("workflow", None)]
 
 
 async def test_a_429_waits_as_long_as_retry_after_asks(conn: Connection, task_queue: str) -> None:

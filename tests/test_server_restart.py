@@ -23,7 +23,7 @@ RUNS_PER_ROUND = 4
 RESULT_TIMEOUT_S = 60.0
 
 
-async def test_workflows_survive_server_restarts(task_queue, tmp_path, capsys):
+async def test_workflows_survive_server_restarts(discard_in_memory_server, task_queue, tmp_path, capsys):
     rng = random.Random(SEED)
     conn = await shared.setup(db_path=tmp_path / "temporal.db", quiet=True)
     address = conn.server.address
@@ -71,7 +71,7 @@ async def test_workflows_survive_server_restarts(task_queue, tmp_path, capsys):
     assert set(per_run) == set(results)
 
 
-async def test_a_finished_workflow_is_still_there_after_a_restart(task_queue, tmp_path):
+async def test_a_finished_workflow_is_still_there_after_a_restart(discard_in_memory_server, task_queue, tmp_path):
     """What persistence means for a result: ask for it after the server came back."""
     conn = await shared.setup(db_path=tmp_path / "temporal.db", quiet=True)
     worker = await shared.start_worker_process(

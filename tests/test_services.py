@@ -9,11 +9,14 @@ cell stops none of the processes the kernel owns.
 from __future__ import annotations
 
 import asyncio
+import os
+import time
 from pathlib import Path
 
 import pytest
 
-from shared import CookbookError, free_port, start_service
+from shared import CookbookError, ServiceProcess, free_port, start_service
+from shared._core.processes import owned
 from tests.kernels import kernel
 from tests.processes import pid_alive, wait_gone
 
@@ -36,6 +39,24 @@ async def test_a_service_is_ready_replaced_by_name_and_restarted_on_its_address(
 async def test_a_service_that_dies_during_start_up_says_why() -> None:
     with pytest.raises(CookbookError, match=r"recipes\.no_such_module exited during start-up .*No module named"):
         await start_service("recipes.no_such_module", name="test-broken")
+
+
+CHATTY_SERVICE = "import time\nprint('listening on port 8080', flush=True)\ntime.sleep(600)\n"
+"""A service whose first line is not ``ready``, and that never says it."""
+
+
+async def test_a_service_that_never_says_ready_is_stopped_in_bounded_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "chatty_service.py").write_text(CHATTY_SERVICE)
+    monkeypatch.setattr(ServiceProcess, "ready_timeout", 3.0)
+    env = {"PYTHONPATH": f"{tmp_path}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"}
+    started = time.monotonic()
+    with pytest.raises(CookbookError, match=r"did not say it was ready within 3 s: it printed 'listening on port"):
+        await start_service("chatty_service", name="test-chatty", env=env)
+    assert time.monotonic() - started < 10, "the whole wait is bounded, not only the first line"
+    process = owned(ServiceProcess.kind, "test-chatty")
+    assert process is not None and not process.alive, "the process that never got ready is not left running"
 
 
 async def test_a_kernel_restart_leaves_no_process_of_notebook_08_running(tmp_path: Path) -> None:

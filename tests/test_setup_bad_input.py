@@ -8,7 +8,11 @@ the approval panel as the attempt number and the real cause, and the model
 call fails for good after bounded retries; Agents SDK traces never go to
 OpenAI unless the model is OpenAI's, and the SDK's tracing warnings never
 reach a cell; a connection error keeps the meaningful part of its reason, and
-an abandoned connect leaves no Rust panic at interpreter exit.
+an abandoned connect leaves no Rust panic at interpreter exit; every bad
+argument of ``setup()``, ``start_worker()`` and ``start_worker_process()``, a
+``TEMPORAL_ADDRESS`` that is not host:port, a claim-check store that cannot be
+written, and an unknown Workflow id in ``history_table`` is one line, raised
+before anything is stopped, replaced or started.
 """
 
 from __future__ import annotations
@@ -36,12 +40,16 @@ from shared import (
     Connection,
     CookbookError,
     agents_plugin,
+    claim_check,
     history_table,
     select_model,
+    setup,
     start_worker,
+    start_worker_process,
     wait_for_activity,
     wait_until,
 )
+from shared._core import server as server_module
 from shared._core.server import PORT_ATTEMPTS, DevServer, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -143,7 +151,9 @@ async def test_a_model_server_that_is_down_shows_attempt_and_cause_then_fails(do
         with pytest.raises(WorkflowFailureError) as failure:
             await asyncio.wait_for(handle.result(), 60)
         assert f"Cannot reach the model server at {base_url}" in str(failure.value.cause.cause)
-        [failed] = (await history_table(handle)).steps
+        failed, workflow = (await history_table(handle)).steps
+        assert (workflow.kind, workflow.name) == ("workflow", "WeatherAgentWorkflow"), "the run's failure has a row"
+        assert workflow.result.startswith("failed: "), workflow.result
         assert failed.attempt == 5, "the default retry policy gives a model call five attempts"
         assert failed.result == f"failed: Cannot reach the model server at {base_url}: All connection attempts failed"
     finally:
@@ -279,3 +289,102 @@ def test_connection_errors_keep_their_reason_and_exit_cleanly():
     assert "(h2 protocol error: http2 error (gRPC status Internal))." in not_grpc, not_grpc
     assert "panicked" not in run.stderr and "Fatal Python error" not in run.stderr, run.stderr
     assert run.returncode == 0, run.stderr
+
+
+# --- 6. one clear line for every bad input, checked before anything stops or starts ---------------
+
+
+@pytest.mark.parametrize(
+    ("options", "says"),
+    [
+        ({"db_path": 123}, "setup(db_path=...) takes a file path (str or Path), not int 123."),
+        ({"model_params": "x"}, "setup(model_params=...) takes a ModelActivityParameters, not str 'x'."),
+        ({"mcp_servers": [1]}, "setup(mcp_servers=...) takes a dict from server name to a function"),
+        ({"mcp_servers": {"shop": 1}}, "setup(mcp_servers=...) maps each server's name to a function"),
+        ({"quiet": "yes"}, "setup(quiet=...) takes True or False, not str 'yes'."),
+        ({"encrypt": 1}, "setup(encrypt=...) takes True or False, not int 1."),
+        ({"external_storage": "a path"}, "takes an ExternalStorage: pass claim_check(directory), not str"),
+        ({"ui_codec_endpoint": 5}, "setup(ui_codec_endpoint=...) takes the codec server's http(s) URL"),
+        ({"ui_codec_endpoint": "127.0.0.1:1/x"}, "setup(ui_codec_endpoint='127.0.0.1:1/x') is not the codec"),
+    ],
+)
+async def test_a_bad_setup_argument_is_one_line_and_leaves_the_server_alone(conn: Connection, options, says):
+    server = conn.server
+    assert server is not None and server.process is not None
+    pid, endpoint = server.process.pid, server.ui_codec_endpoint
+    with pytest.raises(CookbookError) as error:
+        await setup(**options)
+    assert says in str(error.value) and "\n" not in str(error.value), str(error.value)
+    assert server.running and server.process.pid == pid, "nothing was stopped before the check"
+    assert server.ui_codec_endpoint == endpoint, "the bad value was not stored"
+    assert (await setup(quiet=True)).server is server, "the next setup() still works"
+
+
+async def test_a_temporal_address_that_is_not_host_and_port_is_one_line(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("TEMPORAL_ADDRESS", "not an address")
+    with pytest.raises(CookbookError, match=r"^TEMPORAL_ADDRESS='not an address' is not host:port"):
+        await setup(quiet=True)
+
+
+async def test_a_claim_check_store_that_cannot_be_written_fails_setup(conn: Connection, tmp_path: Path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    with pytest.raises(CookbookError, match=r"claim-check store .*a-file/blobs cannot be written \(Not a directory\)"):
+        await setup(external_storage=claim_check(blocker / "blobs"), quiet=True)
+
+
+@pytest.fixture
+def read_only_folder(tmp_path: Path) -> Iterator[Path]:
+    """A folder no one may write to, root included (the tests run as root, who ignores mode bits): immutable."""
+    folder = tmp_path / "read-only"
+    folder.mkdir()
+    if subprocess.run(["chattr", "+i", str(folder)], capture_output=True).returncode != 0:
+        pytest.skip("chattr +i is not available here, and root writes to any folder whatever its mode")
+    yield folder
+    subprocess.run(["chattr", "-i", str(folder)], check=True)
+
+
+async def test_a_read_only_claim_check_store_fails_setup(conn: Connection, read_only_folder: Path):
+    with pytest.raises(
+        CookbookError, match=r"claim-check store .*read-only cannot be written \(Operation not permitted"
+    ):
+        await setup(external_storage=claim_check(read_only_folder), quiet=True)
+
+
+@pytest.mark.parametrize(
+    ("call", "says"),
+    [
+        (lambda c, q: start_worker(c, 123, task_queue=q), "start_worker(module=...) takes a worker module or its name"),
+        (lambda c, q: start_worker(c, task_queue=123), "start_worker(task_queue=...) takes the Task Queue's name"),
+        (lambda c, q: start_worker(c, task_queue=""), "start_worker(task_queue='') needs the Task Queue's name"),
+        (lambda c, q: start_worker("x", task_queue=q), "start_worker(client=...) takes the client of setup()"),
+        (lambda c, q: start_worker_process(123, task_queue=q), "start_worker_process(module=...) takes a worker"),
+        (lambda c, q: start_worker_process(weather_agent, task_queue=" "), "start_worker_process(task_queue='')"),
+    ],
+)
+async def test_a_bad_worker_argument_is_one_line(conn: Connection, task_queue: str, call, says):
+    with pytest.raises(CookbookError) as error:
+        await call(conn.client, task_queue)
+    assert says in str(error.value) and "\n" not in str(error.value), str(error.value)
+
+
+async def test_a_bad_env_is_refused_before_the_running_worker_process_is_replaced(conn: Connection, task_queue: str):
+    first = await start_worker_process(weather_agent, task_queue=task_queue, name="env-check")
+    try:
+        with pytest.raises(CookbookError, match=r"env=...\) needs str names and values; 'X': 1 is not"):
+            await start_worker_process(weather_agent, task_queue=task_queue, name="env-check", env={"X": 1})
+        assert first.alive, "the running process was not killed for a call that was going to fail"
+    finally:
+        await first.stop()
+
+
+async def test_a_worker_process_is_refused_while_the_kernels_server_is_stopped(monkeypatch, task_queue: str):
+    monkeypatch.setattr(server_module, "_server", DevServer(None))  # a server this kernel started, now stopped
+    monkeypatch.delenv("TEMPORAL_ADDRESS", raising=False)
+    with pytest.raises(CookbookError, match="embedded server is stopped, so the Worker process would have no server"):
+        await start_worker_process(weather_agent, task_queue=task_queue)
+
+
+async def test_history_table_of_a_workflow_that_does_not_exist_is_one_line(conn: Connection):
+    with pytest.raises(CookbookError, match=r"^No Workflow with id 'no-such-run' in Namespace 'default': check"):
+        await history_table(conn.client.get_workflow_handle("no-such-run"))

@@ -169,7 +169,7 @@ async def test_a_handoff_to_an_agent_that_does_not_exist_fails_once_and_clearly(
     assert failure.message == (
         "The model misbehaved in agent Triage: Tool transfer_to_missing_agent not found in agent Triage"
     )
-    assert rows(await shared.history_table(handle)) == [("model call", "Triage")]
+    assert rows(await shared.history_table(handle)) == [("model call", "Triage"), ("workflow", "SupportTeamWorkflow")]
 
 
 async def workflow_task_attempt_reaches(handle: WorkflowHandle, attempt: int, timeout: float = 20.0) -> bool:
@@ -201,7 +201,8 @@ async def test_without_the_catch_the_workflow_task_fails_again_and_again(
     assert (await handle.describe()).status == WorkflowExecutionStatus.RUNNING
     table = await shared.history_table(handle)
     # Each retry of the Workflow Task replays the recorded reply: the model is never asked again.
-    assert [(s.name, s.attempt) for s in table.steps] == [(name, 1) for name in model_calls]
+    model_steps = [(s.name, s.attempt) for s in table.steps if s.kind != "workflow task"]
+    assert model_steps == [(name, 1) for name in model_calls]
     await handle.terminate("test done: the run would retry its Workflow Task forever")
 
 
@@ -213,7 +214,10 @@ async def test_output_that_does_not_fit_the_type_is_not_retried_but_a_failed_mod
     assert failure.message.startswith("The model misbehaved in agent Classifier: ")
     assert failure.message.endswith("(it must fit TicketTriage)")
     table = await shared.history_table(handle)
-    assert [(s.kind, s.name, s.attempt) for s in table.steps] == [("model call", "Classifier", 2)]
+    assert [(s.kind, s.name, s.attempt) for s in table.steps] == [
+        ("model call", "Classifier", 2),
+        ("workflow", "TicketRouterWorkflow", None),
+    ]
 
 
 async def test_a_sigkill_between_two_specialists_loses_nothing_and_repeats_nothing(conn, task_queue):

@@ -25,7 +25,7 @@ IN_REPO = [".venv", "build", ".pytest_cache", ".ruff_cache", ".ipynb_checkpoints
 """Folders in the checkout that tools create."""
 
 STATE_PATTERNS = ["*.log", "*.db", "*.db-wal", "*.db-shm", "*.db-journal"]
-"""Logs and server databases in the state folder, ``<tmp>/durable-agents-cookbook``."""
+"""Logs and server databases in the state folder, ``<tmp>/durable-agents-cookbook-<uid>``."""
 
 SCRATCH_PATTERN = "cookbook-0*-*"
 """Notebooks' scratch folders in the temp directory (``tempfile.mkdtemp(prefix="cookbook-02-")``)."""
@@ -33,7 +33,7 @@ SCRATCH_PATTERN = "cookbook-0*-*"
 
 def state_dir() -> Path:
     """Where the embedded servers keep their logs, records and databases (``shared.STATE_DIR``)."""
-    return Path(tempfile.gettempdir()) / "durable-agents-cookbook"
+    return Path(tempfile.gettempdir()) / f"durable-agents-cookbook-{os.getuid()}"
 
 
 def running_servers() -> list[int]:
@@ -86,8 +86,8 @@ def _short(path: Path, where: dict[str, str]) -> str:
     for base, label in where.items():
         if str(path).startswith(base + os.sep):
             relative = path.relative_to(base)
-            if relative.parts[0] == "durable-agents-cookbook":
-                return f"{label}/durable-agents-cookbook/*{path.suffix}"
+            if relative.parts[0] == state_dir().name:
+                return f"{label}/{state_dir().name}/*{path.suffix}"
             if path.name == "__pycache__":
                 return "__pycache__ folders"
             if path.name.startswith("cookbook-0"):

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from temporalio.api.enums.v1 import PendingActivityState
+from temporalio.api.enums.v1 import EventType, PendingActivityState
 from temporalio.api.failure.v1 import Failure
 from temporalio.api.workflow.v1 import PendingActivityInfo
-from temporalio.client import WorkflowHandle
+from temporalio.api.workflowservice.v1 import GetWorkflowExecutionHistoryReverseRequest
+from temporalio.client import WorkflowExecutionDescription, WorkflowHandle
 
 from shared._core.errors import CookbookError
 from shared._core.models import model_wait_s
@@ -80,9 +81,49 @@ def from_pending(info: PendingActivityInfo) -> RunningActivity:
 
 async def running_activities(handle: WorkflowHandle, *, started: bool = True) -> list[RunningActivity]:
     """The Activities of this Workflow that a worker has started (or, if not ``started``, all pending ones)."""
-    description = await handle.describe()
+    return _pending(await handle.describe(), started)
+
+
+def _pending(description: WorkflowExecutionDescription, started: bool) -> list[RunningActivity]:
     pending = [from_pending(p) for p in description.raw_description.pending_activities]
     return [p for p in pending if p.started or not started]
+
+
+_TASK_OUTCOMES = {
+    EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED,
+    EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED,
+    EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT,
+}
+
+
+async def failing_workflow_task(handle: WorkflowHandle) -> Failure | None:
+    """Why the Workflow's Workflow Task is failing now: its last outcome, if that was a failure; else None.
+
+    A failed Workflow Task is retried, not recorded again, so the Workflow
+    looks stuck from outside; the newest outcome in the Event History says why.
+    A timed-out task (a Worker that crashed) is not a failure of the code.
+    """
+    request = GetWorkflowExecutionHistoryReverseRequest(namespace=handle._client.namespace, maximum_page_size=50)
+    request.execution.workflow_id = handle.id
+    response = await handle._client.workflow_service.get_workflow_execution_history_reverse(request)
+    for event in response.history.events:
+        if event.event_type in _TASK_OUTCOMES:
+            failed = event.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED
+            return event.workflow_task_failed_event_attributes.failure if failed else None
+    return None
+
+
+async def check_workflow_task(handle: WorkflowHandle, description: WorkflowExecutionDescription) -> None:
+    """Raise ``CookbookError`` with the cause if the Workflow's Workflow Task keeps failing, so a wait ends at once."""
+    raw = description.raw_description
+    if not raw.HasField("pending_workflow_task") or raw.pending_workflow_task.attempt < 2:
+        return
+    failure = await failing_workflow_task(handle)
+    if failure is not None:
+        raise CookbookError(
+            f"The Workflow Task of {handle.id} keeps failing (attempt {raw.pending_workflow_task.attempt}), "
+            f"so the Workflow cannot go on until a Worker can complete it: {failure_text(failure)}"
+        )
 
 
 async def wait_for_activity(
@@ -101,17 +142,20 @@ async def wait_for_activity(
     that is the moment Temporal has noticed and will hand the work to any live
     worker). Returns the attempt. If the Workflow ends first, returns ``None``
     with ``or_closed`` (the model may never ask for the tool), else raises
-    ``CookbookError``; so does a wait past ``timeout`` seconds (by default, time
-    for two model calls of the model in use, ``model_wait_s``), saying what the
-    run was doing instead.
+    ``CookbookError``. It also raises if the Workflow Task keeps failing (with
+    the failure's cause), or on a wait past ``timeout`` seconds (by default,
+    time for two model calls of the model in use, ``model_wait_s``), saying
+    what the run was doing instead.
     """
     wanted = f"{name or 'an Activity'} (attempt >= {min_attempt}) to start in {handle.id}"
 
     async def matching() -> RunningActivity | bool:
-        for running in await running_activities(handle, started=started):
+        description = await handle.describe()
+        for running in _pending(description, started):
             if (name is None or running.name == name) and running.attempt >= min_attempt:
                 return running
-        if (await handle.describe()).close_time is None:
+        if description.close_time is None:
+            await check_workflow_task(handle, description)
             return False
         if or_closed:
             return True

@@ -16,10 +16,10 @@ from temporalio.converter import DataConverter, ExternalStorage, PayloadCodec
 from temporalio.envconfig import ClientConfigProfile
 from temporalio.openai_agents import ModelActivityParameters
 
-from shared._core.errors import CookbookError
+from shared._core.errors import CookbookError, check_type
 from shared._core.logs import route_temporal_logs_to_file
 from shared._core.models import ModelChoice, agents_plugin, select_model
-from shared._core.server import DevServer, start_dev_server
+from shared._core.server import DevServer, check_server_options, start_dev_server
 
 CONNECT_TIMEOUT_S = 5.0
 
@@ -46,6 +46,11 @@ class Connection:
             else f"Temporal at {self.client.service_client.config.target_host} (namespace {self.namespace})"
         )
         ui = f", Web UI {self.ui_base}" if self.ui_base else ""
+        if self.server is not None and self.server.ui_published:
+            ui += (
+                f" (published on {self.server.ui_ip}: it has no login, so anyone who reaches that port can read, "
+                "signal and terminate your Workflows)"
+            )
         return f"Connected to {where}{ui}. Model: {self.model.description}."
 
     def ui_link(self, handle: WorkflowHandle) -> WebUILink | None:
@@ -96,7 +101,9 @@ async def setup(
     (``claim_check``); ``tracing`` records OpenTelemetry spans
     (``start_tracing``); ``ui_codec_endpoint`` points the embedded server's
     Web UI at a codec server. Each of these loads its extra only when asked for.
+    Every argument is checked before anything starts or stops.
     """
+    _check_setup_arguments(locals())
     route_temporal_logs_to_file()
     model = select_model()
     if tracing:
@@ -104,6 +111,8 @@ async def setup(
 
         start_tracing()  # before the plugin: it checks for the replay-safe tracer provider
     plugin = agents_plugin(model, model_params, mcp_servers=mcp_servers, tracing=tracing)
+    if external_storage is not None:
+        _check_store(external_storage)
     converter = DataConverter(
         payload_codec=_codec_from_environment() if encrypt else None, external_storage=external_storage
     )
@@ -120,6 +129,50 @@ async def setup(
     if not quiet:
         print(connection.describe())
     return connection
+
+
+_SETUP_TYPES: dict[str, tuple[tuple[type, ...], str]] = {
+    "model_params": ((ModelActivityParameters, type(None)), "a ModelActivityParameters"),
+    "mcp_servers": ((Mapping, type(None)), "a dict from server name to a function that makes the MCPServer"),
+    "quiet": ((bool,), "True or False"),
+    "encrypt": ((bool,), "True or False"),
+    "external_storage": ((ExternalStorage, type(None)), "an ExternalStorage: pass claim_check(directory)"),
+    "tracing": ((bool,), "True or False"),
+}
+"""What each ``setup()`` argument takes, and how to say so."""
+
+_ADDRESS = re.compile(r"^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+):\d{1,5}$")
+
+
+def _check_setup_arguments(arguments: dict[str, object]) -> None:
+    """Refuse a wrong-typed ``setup()`` argument with one line, before any server starts or stops."""
+    for name, (types, what) in _SETUP_TYPES.items():
+        check_type("setup", name, arguments[name], types, what)
+    for name, factory in (arguments["mcp_servers"] or {}).items():  # type: ignore[attr-defined]
+        if not isinstance(name, str) or not callable(factory):
+            raise CookbookError(
+                "setup(mcp_servers=...) maps each server's name to a function that makes it; "
+                f"got {name!r}: {factory!r:.40}."
+            )
+    if os.environ.get("TEMPORAL_ADDRESS"):
+        _check_address(os.environ["TEMPORAL_ADDRESS"])
+    check_server_options(arguments["db_path"], arguments["ui_codec_endpoint"])
+
+
+def _check_address(address: str) -> None:
+    """Refuse a ``TEMPORAL_ADDRESS`` that is not ``host:port`` before trying to connect."""
+    if not _ADDRESS.match(address.strip()):
+        raise CookbookError(
+            f"TEMPORAL_ADDRESS={address!r:.60} is not host:port (e.g. localhost:7233); "
+            "fix it, or unset it to use the embedded dev server."
+        )
+
+
+def _check_store(storage: ExternalStorage) -> None:
+    """Fail now, in one line, if the claim-check store cannot be written (an extra: loaded only when asked for)."""
+    from shared._extras.claim_check import check_store
+
+    check_store(storage)
 
 
 def _codec_from_environment() -> PayloadCodec:

@@ -6,7 +6,7 @@ change every time. The Python SDK logs retries and failed Activities the same
 way, and the Agents SDK logs a ``[non-fatal] Tracing ...`` warning for every
 trace upload that fails. All of it is useful when debugging and noise in a
 lesson, so the cookbook sends it to
-``<tmp>/durable-agents-cookbook/temporal-<pid>.log``.
+``<tmp>/durable-agents-cookbook-<uid>/temporal-<pid>.log``, readable by you only.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from pathlib import Path
 
 from temporalio.runtime import LogForwardingConfig, LoggingConfig, Runtime, TelemetryConfig, TelemetryFilter
 
-from shared._core.server import STATE_DIR
+from shared._core.server import open_log, private_state_dir
 
 _log_file: Path | None = None
 
@@ -27,8 +27,8 @@ def route_temporal_logs_to_file() -> Path:
     global _log_file
     if _log_file is not None:
         return _log_file
-    STATE_DIR.mkdir(parents=True, exist_ok=True)
-    _log_file = STATE_DIR / f"temporal-{os.getpid()}.log"
+    _log_file = private_state_dir() / f"temporal-{os.getpid()}.log"
+    open_log(_log_file).close()  # made readable by you only before the handler appends to it
     handler = logging.FileHandler(_log_file)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     for name in ("temporalio", "openai.agents"):

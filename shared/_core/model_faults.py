@@ -44,7 +44,7 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from shared._core.errors import CookbookError
-from shared._core.server import STATE_DIR
+from shared._core.server import STATE_DIR, private_state_dir
 
 FAULTS_DIR = STATE_DIR / "model-faults"
 """One file per Workflow id that has a fault waiting or under way."""
@@ -209,8 +209,9 @@ def _path(workflow_id: str) -> Path:
 
 
 def _write(path: Path, entry: dict[str, Any]) -> None:
-    """Replace the file at once, so a Worker reading it never sees half of it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Replace the file at once, so a Worker reading it never sees half of it (in the private state folder)."""
+    private_state_dir()
+    path.parent.mkdir(mode=0o700, exist_ok=True)
     scratch = path.with_suffix(f".{os.getpid()}.tmp")
     scratch.write_text(json.dumps(entry))
     scratch.replace(path)

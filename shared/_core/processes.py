@@ -28,9 +28,13 @@ from types import ModuleType
 from typing import ClassVar, TypeVar
 
 from shared._core.errors import CookbookError
-from shared._core.server import STATE_DIR, die_with_parent
+from shared._core.server import STATE_DIR, die_with_parent, open_log, private_state_dir
 
 READY_TIMEOUT_S = 30.0
+"""How long a process may take, in all, to print its ``ready`` line."""
+
+MAX_LINES_KEPT = 20
+"""How many lines before ``ready`` are kept to explain a start-up that failed."""
 
 P = TypeVar("P", bound="OwnedProcess")
 
@@ -74,25 +78,41 @@ class OwnedProcess:
 
     async def start(self: P) -> P:
         """Launch the process and wait for its ``ready`` line; a process that dies first is a ``CookbookError``."""
-        STATE_DIR.mkdir(parents=True, exist_ok=True)
-        with open(self.log_path, "ab") as log:
+        private_state_dir()
+        with open_log(self.log_path) as log:
             self.process = await asyncio.create_subprocess_exec(
                 sys.executable, "-m", *self.command, env={**os.environ, **self.env},
                 stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE, stderr=log,
                 preexec_fn=die_with_parent, start_new_session=True,
             )  # fmt: skip
-        assert self.process.stdout is not None
+        await self._await_ready()
+        return self
+
+    async def _await_ready(self) -> None:
+        """Read stdout up to the ``ready`` line, the whole wait bounded by ``ready_timeout``.
+
+        A process that prints something else first, or nothing, is killed when
+        the time is up, and the error quotes what it printed; one that exits
+        first is explained from its log.
+        """
+        assert self.process is not None and self.process.stdout is not None
+        printed: list[str] = []
         try:
-            line = await asyncio.wait_for(self.process.stdout.readline(), self.ready_timeout)
+            async with asyncio.timeout(self.ready_timeout):
+                while line := await self.process.stdout.readline():
+                    if line.startswith(b"ready"):
+                        self.address = line.decode().removeprefix("ready").strip()
+                        self._drain = asyncio.create_task(_copy_to_log(self.process.stdout, self.log_path))
+                        return
+                    if len(printed) < MAX_LINES_KEPT:
+                        printed.append(line.decode(errors="replace").strip())
+                await self.process.wait()
         except TimeoutError:
             await self.kill()
-            raise CookbookError(self._not_ready_message()) from None
-        if not line.startswith(b"ready"):
-            await self.process.wait()
-            raise CookbookError(self._exited_message(self._last_log_line()))
-        self.address = line.decode().removeprefix("ready").strip()
-        self._drain = asyncio.create_task(_copy_to_log(self.process.stdout, self.log_path))
-        return self
+            said = f"it printed {printed[0]!r:.120} instead" if printed else "it printed nothing"
+            message = f"{self._not_ready_message().rstrip('.')}: {said} (log: {self.log_path.name})."
+            raise CookbookError(message) from None
+        raise CookbookError(self._exited_message(self._last_log_line(printed)))
 
     async def kill(self) -> bool:
         """Crash the process with SIGKILL. Return False if it was not running."""
@@ -125,8 +145,10 @@ class OwnedProcess:
     def _exited_message(self, reason: str) -> str:
         return f"{self.command[0]} exited during start-up (code {self.returncode}): {reason}"
 
-    def _last_log_line(self) -> str:
+    def _last_log_line(self, printed: Sequence[str] = ()) -> str:
+        """The last line the process wrote to its log (stderr), else to stdout, else "no output"."""
         lines = [line for line in self.log_path.read_text(errors="replace").splitlines() if line.strip()]
+        lines = lines or [line for line in printed if line]
         return lines[-1] if lines else "no output"
 
 
@@ -182,7 +204,7 @@ async def start_service(
 
 async def _copy_to_log(stdout: asyncio.StreamReader, log_path: Path) -> None:
     """Keep reading the process's stdout after ``ready`` so it never blocks on a full pipe."""
-    with open(log_path, "ab") as log:
+    with open_log(log_path) as log:
         while line := await stdout.readline():
             log.write(line)
 

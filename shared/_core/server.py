@@ -23,6 +23,7 @@ import os
 import shutil
 import signal
 import socket
+import stat
 import subprocess
 import sys
 import sysconfig
@@ -31,14 +32,19 @@ import time
 import uuid
 from datetime import timedelta
 from pathlib import Path
+from typing import BinaryIO
 
 from temporalio.api.workflowservice.v1 import DescribeNamespaceRequest
 from temporalio.client import Client
 
-from shared._core.errors import CookbookError
+from shared._core.errors import CookbookError, check_type
 
-STATE_DIR = Path(tempfile.gettempdir()) / "durable-agents-cookbook"
-"""Where servers record their owner, so that the next start can reap orphans."""
+STATE_DIR = Path(tempfile.gettempdir()) / f"durable-agents-cookbook-{os.getuid()}"
+"""Where servers record their owner (so that the next start can reap orphans) and every process logs.
+
+One folder per user, open to that user only (``private_state_dir``): on a
+machine a workshop room shares, no one else reads your logs or plants files.
+"""
 
 READY_TIMEOUT_S = 30.0
 """How long a server that is alive may take to answer."""
@@ -76,6 +82,27 @@ DYNAMIC_CONFIG = {
     "history.transferProcessorMaxPollRPS": str(TRANSFER_QUEUE_READS_PER_S),
 }
 """The dev server's ``--dynamic-config-value`` settings, each explained above."""
+
+
+def private_state_dir() -> Path:
+    """Make ``STATE_DIR`` if needed and check that it is yours and closed to others; return it."""
+    STATE_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+    info = STATE_DIR.lstat()
+    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid():
+        raise CookbookError(
+            f"The cookbook's state folder {STATE_DIR} is not a folder of yours (owner uid {info.st_uid}), so "
+            "others could read or plant its files: remove it, or set TMPDIR to a folder of your own."
+        )
+    if info.st_mode & 0o077:
+        STATE_DIR.chmod(0o700)  # yours, but left open (by an older version, or a wide umask): close it
+    return STATE_DIR
+
+
+def open_log(path: Path) -> BinaryIO:
+    """Open a log file for appending, readable and writable by you only (never through a symlink)."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_NOFOLLOW, 0o600)
+    os.fchmod(descriptor, 0o600)  # a log made before by a wider mode is closed too
+    return os.fdopen(descriptor, "ab")
 
 
 def installed_binary(name: str, package: str) -> str:
@@ -229,6 +256,7 @@ class DevServer:
     def _choose_ports(self) -> None:
         self.port = free_port()
         self.ui_port = web_ui_port()
+        self.ui_ip = web_ui_ip()
         self.log_path = STATE_DIR / f"server-{self.port}.log"
 
     @property
@@ -240,6 +268,11 @@ class DevServer:
     def ui_url(self) -> str:
         """The base URL of the Temporal Web UI."""
         return f"http://127.0.0.1:{self.ui_port}"
+
+    @property
+    def ui_published(self) -> bool:
+        """Whether the Web UI listens beyond loopback (``COOKBOOK_UI_IP``), where it has no login."""
+        return self.ui_ip not in ("127.0.0.1", "localhost", "::1")
 
     @property
     def running(self) -> bool:
@@ -268,10 +301,10 @@ class DevServer:
                 return
 
     async def _start_once(self) -> None:
-        STATE_DIR.mkdir(parents=True, exist_ok=True)
+        private_state_dir()
         args = [
             temporal_cli_path(), "server", "start-dev",
-            "--ip", "127.0.0.1", "--port", str(self.port), "--ui-ip", web_ui_ip(), "--ui-port", str(self.ui_port),
+            "--ip", "127.0.0.1", "--port", str(self.port), "--ui-ip", self.ui_ip, "--ui-port", str(self.ui_port),
             "--http-port", str(free_port()), "--metrics-port", str(free_port()),
             "--namespace", self.marker,
             "--log-level", "warn", "--log-format", "json",
@@ -282,7 +315,7 @@ class DevServer:
             args += ["--db-filename", str(self.db_path)]
         if self.ui_codec_endpoint is not None:
             args += ["--ui-codec-endpoint", self.ui_codec_endpoint]
-        with open(self.log_path, "ab") as log:
+        with open_log(self.log_path) as log:
             self.process = subprocess.Popen(
                 args,
                 stdin=subprocess.DEVNULL,
@@ -311,6 +344,11 @@ class DevServer:
                 self.process.kill()
                 self.process.wait()
         self._record().unlink(missing_ok=True)
+
+    async def workflow_count(self) -> int:
+        """How many Workflows (running or closed) the server holds in the ``default`` Namespace."""
+        client = await Client.connect(self.address)
+        return (await client.count_workflows()).count
 
     def log_tail(self, lines: int = 15) -> str:
         """The last lines of the server's log file, for error messages."""
@@ -398,7 +436,14 @@ def current_server() -> DevServer | None:
     return _server if _server is not None and _server.running else None
 
 
-async def start_dev_server(db_path: str | Path | None = None, *, ui_codec_endpoint: str | None = None) -> DevServer:
+def stopped_server() -> DevServer | None:
+    """The embedded server this process started, if it has stopped since."""
+    return _server if _server is not None and not _server.running else None
+
+
+async def start_dev_server(
+    db_path: str | os.PathLike[str] | None = None, *, ui_codec_endpoint: str | None = None
+) -> DevServer:
     """Start the embedded dev server, or reuse the one this process already runs.
 
     ``db_path`` makes the server persistent: its SQLite file keeps every
@@ -406,9 +451,12 @@ async def start_dev_server(db_path: str | Path | None = None, *, ui_codec_endpoi
     ``ui_codec_endpoint`` points the Web UI at a codec server, so it shows
     encrypted payloads decoded (notebook 09). Asking for a different
     ``db_path`` or ``ui_codec_endpoint`` than the running server has restarts
-    it on the same address.
+    it on the same address; an in-memory server that holds Workflows is never
+    restarted, since that would lose them: the ``CookbookError`` says how to
+    keep them.
     """
     global _server
+    check_server_options(db_path, ui_codec_endpoint)
     db = Path(db_path).resolve() if db_path is not None else None
     if (
         _server is not None
@@ -420,6 +468,9 @@ async def start_dev_server(db_path: str | Path | None = None, *, ui_codec_endpoi
     reap_orphans()
     if db is not None and (_server is None or _server.db_path != db):
         _check_db_file(db)
+    if _server is not None and _server.running and _server.db_path is None:
+        change = "setup(db_path=...)" if db is not None else "setup(ui_codec_endpoint=...) with another endpoint"
+        await _refuse_to_lose_workflows(_server, change)
     if _server is None:
         _server = DevServer(db, ui_codec_endpoint)
     else:
@@ -432,14 +483,37 @@ async def start_dev_server(db_path: str | Path | None = None, *, ui_codec_endpoi
     return _server
 
 
+def check_server_options(db_path: object, ui_codec_endpoint: object) -> None:
+    """Refuse a ``db_path`` or ``ui_codec_endpoint`` of the wrong kind, before any server stops or starts."""
+    check_type("setup", "db_path", db_path, (str, os.PathLike, type(None)), "a file path (str or Path)")
+    what = "the codec server's http(s) URL: pass codec_server.ui_endpoint"
+    check_type("setup", "ui_codec_endpoint", ui_codec_endpoint, (str, type(None)), what)
+    if isinstance(ui_codec_endpoint, str) and not ui_codec_endpoint.startswith(("http://", "https://")):
+        raise CookbookError(f"setup(ui_codec_endpoint={ui_codec_endpoint!r:.60}) is not {what}.")
+
+
+async def _refuse_to_lose_workflows(server: DevServer, action: str) -> None:
+    """An in-memory server that holds Workflows loses them on a restart: refuse, and say how to keep them."""
+    held = await server.workflow_count()
+    if held:
+        raise CookbookError(
+            f"{action} restarts the embedded server, whose {held} Workflow(s) live only in memory and would be "
+            "lost: pass the option in this kernel's first setup(), add db_path=... to keep Workflows on disk, "
+            "or call conn.server.stop() first to discard them."
+        )
+
+
 async def restart_dev_server() -> DevServer:
     """Stop the running server and start it again on the same address and database file.
 
-    Only a persistent server (one with a ``db_path``) keeps its workflows across a restart.
+    Only a persistent server (one with a ``db_path``) keeps its workflows across a restart, so an
+    in-memory server that holds Workflows is refused with a ``CookbookError``.
     """
     server = current_server()
     if server is None:
         raise CookbookError("No embedded server is running; call setup() or start_dev_server() first.")
+    if server.db_path is None:
+        await _refuse_to_lose_workflows(server, "restart_dev_server()")
     server.stop()
     if server.db_path is not None:
         _check_db_file(server.db_path)

@@ -26,9 +26,9 @@ from typing import Any
 from temporalio.client import Client
 from temporalio.worker import Worker
 
-from shared._core.errors import CookbookError
+from shared._core.errors import CookbookError, check_type
 from shared._core.processes import OwnedProcess, module_name, own
-from shared._core.server import current_server
+from shared._core.server import current_server, stopped_server
 
 
 @dataclass
@@ -117,6 +117,9 @@ async def start_worker(
     the kernel is idle, so a Workflow started in one cell finishes with no cell
     running. Workflows keep the sandbox on.
     """
+    check_type("start_worker", "client", client, Client, "the client of setup(): pass conn.client")
+    check_type("start_worker", "module", module, (ModuleType, str, type(None)), "a worker module or its name")
+    _check_worker_names("start_worker", task_queue, name)
     if module is not None:
         hosted = worker_arguments(load_worker_module(module))
         workflows = [*hosted.pop("workflows"), *workflows]
@@ -150,6 +153,14 @@ async def start_worker(
     handle = BackgroundWorker(worker, identity, task, start_again)
     _in_kernel[task_queue] = handle
     return handle
+
+
+def _check_worker_names(call: str, task_queue: object, name: object) -> None:
+    """Refuse a Task Queue or Worker name that is not a non-empty string, before anything is replaced."""
+    check_type(call, "task_queue", task_queue, str, "the Task Queue's name, a non-empty str")
+    check_type(call, "name", name, str, "the Worker's name, a str")
+    if not task_queue.strip():  # type: ignore[attr-defined]
+        raise CookbookError(f"{call}(task_queue='') needs the Task Queue's name, e.g. task_queue='weather'.")
 
 
 def running_workers() -> list[BackgroundWorker]:
@@ -208,10 +219,30 @@ async def start_worker_process(
     (and may set ``WORKER_OPTIONS`` and ``SETUP_OPTIONS``). A process with the
     same ``name`` is replaced. The process connects to the same server as this
     kernel, with this kernel's environment plus ``env`` (for example a secret
-    only the Worker may hold).
+    only the Worker may hold). Everything is checked before a running process of that name is replaced.
     """
-    env = dict(env or {})
+    check_type("start_worker_process", "module", module, (ModuleType, str), "a worker module or its name")
+    _check_worker_names("start_worker_process", task_queue, name)
+    env = _checked_env(env)
     server = current_server()
     if server is not None:
         env.update(TEMPORAL_ADDRESS=server.address, TEMPORAL_NAMESPACE="default")
+    elif stopped_server() is not None and not os.environ.get("TEMPORAL_ADDRESS"):
+        raise CookbookError(
+            "This kernel's embedded server is stopped, so the Worker process would have no server to poll: "
+            "run setup() again first."
+        )
     return await own(WorkerProcess(module_name(module), task_queue, name, env))
+
+
+def _checked_env(env: object) -> dict[str, str]:
+    """A copy of ``env``, refused in one line unless it maps names to strings (as a process environment must)."""
+    check_type("start_worker_process", "env", env, (Mapping, type(None)), "a dict of environment variables")
+    pairs = dict(env or {})  # type: ignore[call-overload]
+    for key, value in pairs.items():
+        if not isinstance(key, str) or not isinstance(value, str):
+            raise CookbookError(
+                f"start_worker_process(env=...) needs str names and values; {key!r}: {value!r:.40} is not: "
+                "write the value as a string."
+            )
+    return pairs

@@ -58,6 +58,19 @@ class LocalBlobStore(StorageDriver):
         """Read each claimed payload back, checking that it is the one the claim names."""
         return await asyncio.to_thread(self._retrieve_all, claims)
 
+    def check_writable(self) -> None:
+        """Make sure the directory exists and takes a file, or say in one line why it does not."""
+        probe = self.directory / f".probe.{os.getpid()}"
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            probe.write_bytes(b"")
+            probe.unlink()
+        except OSError as err:
+            raise CookbookError(
+                f"The claim-check store {self.directory} cannot be written ({err.strerror}): "
+                "give claim_check() a folder you can write to."
+            ) from None
+
     def blob_count(self) -> int:
         """How many distinct payloads the store holds."""
         return sum(1 for p in self.directory.glob("*") if len(p.name) == 64) if self.directory.is_dir() else 0
@@ -91,6 +104,13 @@ class LocalBlobStore(StorageDriver):
                 raise CookbookError(f"Payload {digest[:12]}… in the claim-check store was altered.")
             payloads.append(Payload.FromString(data))
         return payloads
+
+
+def check_store(storage: ExternalStorage) -> None:
+    """Check every local store of ``storage`` before any Workflow Task needs it (``setup()`` calls this)."""
+    for driver in storage.drivers:
+        if isinstance(driver, LocalBlobStore):
+            driver.check_writable()
 
 
 def claim_check(directory: str | os.PathLike[str], *, threshold: int = DEFAULT_THRESHOLD) -> ExternalStorage:

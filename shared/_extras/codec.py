@@ -37,6 +37,8 @@ from shared._core.errors import CookbookError
 KEY_ENV = "COOKBOOK_CODEC_KEY"
 KEY_FILE_ENV = "COOKBOOK_CODEC_KEY_FILE"
 NONCE_BYTES = 12
+TAG_BYTES = 16
+"""AES-GCM's authentication tag, at the end of every sealed payload."""
 
 
 def new_key() -> str:
@@ -45,14 +47,36 @@ def new_key() -> str:
 
 
 def create_key_file(path: str | os.PathLike[str]) -> Path:
-    """Write a new key to ``path`` (only you may read it) unless the file exists; return the path."""
+    """Write a new key to ``path`` (only you may read it) unless the file exists; return the path.
+
+    An existing file is kept only if it is yours and no one else may read or
+    write it: on a shared machine, a key another user planted or can read is
+    no secret.
+    """
     path = Path(path)
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "w") as file:
-            file.write(new_key() + "\n")
+    if path.exists():
+        check_private_file(path)
+        return path
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w") as file:
+        file.write(new_key() + "\n")
     return path
+
+
+def check_private_file(path: Path) -> None:
+    """Refuse a key file that another user owns, or that others may read or write, in one line with the fix."""
+    info = path.stat()
+    if info.st_uid != os.getuid():
+        raise CookbookError(
+            f"The key file {path} belongs to another user (uid {info.st_uid}), who may know the key: "
+            "delete it and make a new one with shared.create_key_file(path)."
+        )
+    if info.st_mode & 0o077:
+        raise CookbookError(
+            f"The key file {path} may be read or written by others (mode {info.st_mode & 0o777:o}): "
+            f"run chmod 600 {path}, or make a new one with shared.create_key_file(path)."
+        )
 
 
 def key_id(key: bytes) -> str:
@@ -86,9 +110,12 @@ def load_key(env: Mapping[str, str] | None = None) -> bytes:
             "to a key file (shared.create_key_file(path) makes one)."
         )
     try:
+        check_private_file(Path(key_file))
         text = Path(key_file).read_text()
     except OSError as err:
         raise CookbookError(f"Cannot read the key file named by {KEY_FILE_ENV} ({err.strerror}).") from None
+    except UnicodeDecodeError:
+        text = ""  # binary: not a key in base64, which parse_key says
     return parse_key(text, f"the file named by {KEY_FILE_ENV}")
 
 
@@ -123,11 +150,16 @@ class EncryptionCodec(PayloadCodec):
         return Payload(metadata={"encoding": self.ENCODING, self.KEY_ID: self.key_id.encode()}, data=nonce + sealed)
 
     def _decrypt(self, payload: Payload) -> Payload:
-        used = payload.metadata.get(self.KEY_ID, b"").decode()
+        used = payload.metadata.get(self.KEY_ID, b"").decode(errors="replace")
         if used != self.key_id:
             raise CookbookError(
                 f"A payload was encrypted with key {used}, but this process holds key {self.key_id}: "
                 f"give it the same {KEY_ENV} or {KEY_FILE_ENV} as the client."
+            )
+        if len(payload.data) < NONCE_BYTES + TAG_BYTES:
+            raise CookbookError(
+                f"A payload under key {used} is {len(payload.data)} bytes, too short to hold a nonce and a tag: "
+                "it was cut or altered."
             )
         try:
             plain = self._aead.decrypt(payload.data[:NONCE_BYTES], payload.data[NONCE_BYTES:], used.encode())

@@ -58,12 +58,18 @@ LOOPBACK_ORIGIN = re.compile(r"^http://(127\.0\.0\.1|localhost)(:\d+)?$")
 ALLOWED_HEADERS = "Authorization, Content-Type, X-Namespace"
 NAME = "server"
 """A kernel owns one codec server, under this name."""
+MAX_BODY_BYTES = 16 * 1024 * 1024
+"""The largest request body answered: a few of Temporal's 2 MB payloads; more is refused with 413."""
+IDLE_TIMEOUT_S = 10.0
+"""How long a connection may sit idle (or send its body) before the server drops it."""
+OPERATIONS = ("encode", "decode")
 
 
 class CodecRequestHandler(BaseHTTPRequestHandler):
     """Answers ``/encode`` and ``/decode`` for holders of the token, and CORS preflights."""
 
     server: CodecHTTPServer
+    timeout = IDLE_TIMEOUT_S  # a client that connects and says nothing does not hold a thread for ever
 
     def do_OPTIONS(self) -> None:  # noqa: N802 (the http.server naming)
         """A browser's preflight: say which methods and headers this origin may use."""
@@ -81,7 +87,7 @@ class CodecRequestHandler(BaseHTTPRequestHandler):
         """Encode or decode the payloads in the body, if the request carries the token."""
         segments = [s for s in urlsplit(self.path).path.split("/") if s]
         operation = segments[-1] if segments else ""
-        if operation not in ("encode", "decode"):
+        if operation not in OPERATIONS:
             self._reply(HTTPStatus.NOT_FOUND, {"error": "POST to .../encode or .../decode."})
             return
         if not self._authorized(segments[:-1]):
@@ -89,25 +95,61 @@ class CodecRequestHandler(BaseHTTPRequestHandler):
                 HTTPStatus.UNAUTHORIZED, {"error": "Missing or wrong token: send 'Authorization: Bearer <token>'."}
             )
             return
+        body = self._read_body()
+        if body is None:
+            return
         try:
-            length = int(self.headers.get("Content-Length", "0"))
-            payloads = json_format.Parse(self.rfile.read(length), Payloads())
-            codec = self.server.codec
-            run = codec.encode if operation == "encode" else codec.decode
-            result = Payloads(payloads=asyncio.run(run(list(payloads.payloads))))
+            payloads = json_format.Parse(body, Payloads())
         except (json_format.ParseError, ValueError) as err:
             self._reply(HTTPStatus.BAD_REQUEST, {"error": f"The body is not Payloads JSON: {err}"})
             return
+        codec = self.server.codec
+        run = codec.encode if operation == "encode" else codec.decode
+        try:
+            result = Payloads(payloads=asyncio.run(run(list(payloads.payloads))))
         except CookbookError as err:
             self._reply(HTTPStatus.BAD_REQUEST, {"error": str(err)})
             return
         self._reply(HTTPStatus.OK, json_format.MessageToDict(result))
 
+    def do_GET(self) -> None:  # noqa: N802
+        """Any method but POST and OPTIONS: 405, never the default page that echoes the path."""
+        self._reply(HTTPStatus.METHOD_NOT_ALLOWED, {"error": "POST to .../encode or .../decode."})
+
+    do_HEAD = do_PUT = do_DELETE = do_PATCH = do_GET  # noqa: N815
+
+    def _read_body(self) -> bytes | None:
+        """The request body, or None after answering 4xx: a missing, bad or oversized length, or a body that stalls."""
+        try:
+            length = int(self.headers.get("Content-Length", ""))
+        except ValueError:
+            length = -1
+        if not 0 <= length <= MAX_BODY_BYTES:
+            self.close_connection = True  # the unread body must not be taken for the next request
+            status = HTTPStatus.REQUEST_ENTITY_TOO_LARGE if length > MAX_BODY_BYTES else HTTPStatus.LENGTH_REQUIRED
+            self._reply(status, {"error": f"Send a Content-Length of at most {MAX_BODY_BYTES} bytes."})
+            return None
+        try:
+            body = self.rfile.read(length)
+        except TimeoutError:
+            body = b""
+        if len(body) < length:
+            self.close_connection = True
+            self._reply(HTTPStatus.REQUEST_TIMEOUT, {"error": f"The body stopped short of {length} bytes."})
+            return None
+        return body
+
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (the http.server signature)
-        """One line per request on stderr (the process's log file), never the payloads."""
-        operation = urlsplit(self.path).path.rsplit("/", 1)[-1]  # never the path: it may hold the token
-        status = args[1] if len(args) > 1 else ""
-        sys.stderr.write(f"{self.command} {operation} {status}\n")
+        """One line per request on stderr (the process's log file): method, operation, status; never a path.
+
+        The path may hold the token (``/<token>/decode``), and so may a malformed
+        request line, so neither is ever written, whatever the request.
+        """
+        segment = urlsplit(getattr(self, "path", "")).path.rsplit("/", 1)[-1]
+        operation = segment if segment in OPERATIONS else "-"
+        status = next((str(a) for a in args if isinstance(a, (int, HTTPStatus)) or str(a).isdigit()), "-")
+        method = getattr(self, "command", None) or "-"
+        sys.stderr.write(f"{method if method.isalpha() else '-'} {operation} {status}\n")
 
     def _authorized(self, prefix: list[str]) -> bool:
         token = self.server.token.encode()

@@ -34,6 +34,7 @@ from temporalio.service import RPCError, RPCStatusCode
 from shared._core.activities import from_pending
 from shared._core.errors import CookbookError
 from shared._core.models import model_wait_s
+from shared._core.updates import execute_update_or_explain
 from shared._core.waiting import wait_until
 from shared._views.display import widget_bundle
 
@@ -213,10 +214,17 @@ class ApprovalPanel:
             if description.status != WorkflowExecutionStatus.RUNNING:
                 self._say("This Workflow has already finished. No decision was sent.", "error")
                 return self.message
+            update_id = f"panel-{uuid.uuid4().hex[:12]}"
             outcome = await asyncio.wait_for(
-                self.handle.execute_update(self._decide_update, decision, id=f"panel-{uuid.uuid4().hex[:12]}"),
+                execute_update_or_explain(
+                    self.handle, self._decide_update, decision, update_id=update_id, timeout=None
+                ),
                 DECISION_TIMEOUT_S,
             )
+        except CookbookError as err:  # a Workflow Task that keeps failing: its cause
+            self._say(f"No decision was recorded: {err}", "error")
+            self._refresh_buttons()
+            return self.message
         except WorkflowUpdateFailedError as err:
             reason = getattr(err.cause, "message", None) or str(err.cause or err)
             self._say(f"Refused: {reason}", "error")

@@ -27,6 +27,7 @@ from temporalio.service import RPCError
 
 from shared._core.errors import CookbookError
 from shared._core.models import model_wait_s
+from shared._core.updates import execute_update_or_explain
 from shared._views.display import widget_bundle
 
 ROLE_STYLE = {"user": "You", "agent": "Agent", "reminder": "⏰"}
@@ -39,9 +40,13 @@ TRANSCRIPT_QUERY = "transcript"
 
 
 async def say(handle: WorkflowHandle, message: str) -> str:
-    """Send one turn as the chat's ``send`` Update and return the reply; a refused turn is a one-line error."""
+    """Send one turn as the chat's ``send`` Update and return the reply; a refused turn is a one-line error.
+
+    A Workflow Task that keeps failing meanwhile (a wrong key, a missing
+    claim-check payload) ends the wait at once with the failure's own cause.
+    """
     try:
-        return await handle.execute_update(SEND_UPDATE, message, result_type=str)
+        return await execute_update_or_explain(handle, SEND_UPDATE, message, timeout=None, result_type=str)
     except WorkflowUpdateFailedError as err:
         reason = err.cause.message if err.cause is not None and hasattr(err.cause, "message") else str(err)
         raise CookbookError(f"The chat refused the message: {reason}") from None

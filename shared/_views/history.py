@@ -12,8 +12,9 @@ from temporalio.api.common.v1 import Payload, Payloads
 from temporalio.api.enums.v1 import EventType
 from temporalio.api.failure.v1 import Failure
 from temporalio.api.history.v1 import HistoryEvent
-from temporalio.client import WorkflowHandle
+from temporalio.client import WorkflowHandle, WorkflowHistory
 from temporalio.converter import DataConverter
+from temporalio.service import RPCError, RPCStatusCode
 
 from shared._core.activities import (
     MCP_ACTIVITY_PREFIX,
@@ -22,6 +23,7 @@ from shared._core.activities import (
     failure_text,
     running_activities,
 )
+from shared._core.errors import CookbookError
 from shared._core.models import model_wait_s
 from shared._core.waiting import wait_until
 from shared._views.payloads import decode_events
@@ -47,6 +49,14 @@ class Step:
     result: str
     activity_id: str = ""
     """For an Activity row: its id, which links the row to ``describe()``'s pending Activities."""
+    full_result: str = ""
+    """The result before it was cut to fit the table ("" when ``result`` is whole); ``HistoryTable.full`` shows it."""
+
+    def show(self, text: Any, width: int = RESULT_WIDTH) -> None:
+        """Set the result, cut to ``width`` for the table, keeping the whole text for ``HistoryTable.full``."""
+        whole = " ".join(str(text).split())
+        self.result = _short(whole, width)
+        self.full_result = whole if self.result != whole else ""
 
 
 PENDING_RESULTS = ("scheduled", "running")
@@ -78,7 +88,14 @@ class HistoryTable:
             step.result = "running" if activity.started else "scheduled"
             if activity.last_failure:
                 last = f"attempt {activity.attempt - 1} failed: {activity.last_failure}"
-                step.result = _short(f"{step.result}; {last}", FAILURE_WIDTH)
+                step.show(f"{step.result}; {last}", FAILURE_WIDTH)
+
+    def full(self, step: int) -> str:
+        """Row ``step``'s whole result: the table cuts long ones (the row marks the cut with "…")."""
+        if not 1 <= step <= len(self.steps):
+            raise CookbookError(f"This table has steps 1 to {len(self.steps)}; there is no step {step}.")
+        row = self.steps[step - 1]
+        return row.full_result or row.result
 
     def count(self, kind: str, name: str | None = None) -> int:
         """How many steps have this kind (and name)."""
@@ -103,11 +120,14 @@ class HistoryTable:
 async def history_table(handle: WorkflowHandle) -> HistoryTable:
     """Read the Workflow's Event History and list its model calls, tool calls, Signals, Updates and Timers.
 
+    A failed Workflow Task and the Workflow's own failure get a row each.
+    Long results are cut to fit; ``table.full(step)`` shows one whole.
+
     An Activity that has not finished shows its current attempt and, if an
     earlier attempt failed, why: the Event History records retries only when
     the Activity closes, so those come from ``describe()``.
     """
-    history = await handle.fetch_history()
+    history = await fetch_history(handle)
     # The handle's own client decodes the payloads, with the converter the plugin set
     # (WorkflowHandle has no public accessor for it), its codec and its claim check.
     converter = handle._client.data_converter
@@ -115,6 +135,19 @@ async def history_table(handle: WorkflowHandle) -> HistoryTable:
     if any(step.activity_id for step in table.steps if step.result in PENDING_RESULTS):
         table.show_pending(await running_activities(handle, started=False))
     return table
+
+
+async def fetch_history(handle: WorkflowHandle) -> WorkflowHistory:
+    """The Workflow's Event History; a Workflow id the server does not know is one line that says so."""
+    try:
+        return await handle.fetch_history()
+    except RPCError as err:
+        if err.status != RPCStatusCode.NOT_FOUND:
+            raise
+    raise CookbookError(
+        f"No Workflow with id {handle.id!r} in Namespace {handle._client.namespace!r}: check the id, "
+        "and that this client talks to the server that ran it (an in-memory dev server forgets on restart)."
+    )
 
 
 @dataclass(frozen=True)
@@ -146,10 +179,16 @@ async def first_workflow_task_failure(handle: WorkflowHandle, timeout: float | N
 
 
 def steps_from_events(events: list[HistoryEvent], converter: DataConverter) -> HistoryTable:
-    """Build the table from raw events (one row per Activity, Signal, Update or Timer)."""
+    """Build the table from raw events.
+
+    One row per Activity, Signal, Update or Timer, and one for each failed
+    Workflow Task and for the Workflow's own failure, so a run that failed
+    outside its Activities still says why.
+    """
     steps: list[Step] = []
     by_event_id: dict[int, Step] = {}
     by_update_id: dict[str, Step] = {}
+    workflow_type = "workflow"
 
     def add(event_id: int, kind: str, name: str, worker: str = "", result: str = "", activity_id: str = "") -> Step:
         step = Step(len(steps) + 1, kind, name, None, worker, result, activity_id)
@@ -179,30 +218,29 @@ def steps_from_events(events: list[HistoryEvent], converter: DataConverter) -> H
             step = by_event_id[attrs.scheduled_event_id]
             value = _decode_all(attrs.result, converter)
             if step.kind == "model call":
-                step.result = _summarise_model(value)
+                step.show(_summarise_model(value))
             elif step.kind.startswith("mcp"):
-                step.result = _summarise_mcp(value)
+                step.show(_summarise_mcp(value))
             else:
-                step.result = _short(value)
+                step.show(value)
         elif et == EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED:
             attrs = event.activity_task_failed_event_attributes
-            by_event_id[attrs.scheduled_event_id].result = _failed("failed", attrs.failure)
+            by_event_id[attrs.scheduled_event_id].show(_failed("failed", attrs.failure), FAILURE_WIDTH)
         elif et == EventType.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT:
             attrs = event.activity_task_timed_out_event_attributes
-            by_event_id[attrs.scheduled_event_id].result = _failed("timed out", attrs.failure)
+            by_event_id[attrs.scheduled_event_id].show(_failed("timed out", attrs.failure), FAILURE_WIDTH)
         elif et == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED:
             attrs = event.workflow_execution_signaled_event_attributes
             if attrs.signal_name.startswith(STREAM_TRAFFIC_PREFIX):
                 continue
-            signal_input = _short(_decode_all(attrs.input, converter))
-            add(event.event_id, "signal", attrs.signal_name, attrs.identity, signal_input)
+            add(event.event_id, "signal", attrs.signal_name, attrs.identity).show(_decode_all(attrs.input, converter))
         elif et == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED:
             request = event.workflow_execution_update_accepted_event_attributes.accepted_request
             if request.input.name.startswith(STREAM_TRAFFIC_PREFIX):
                 continue
             step = add(event.event_id, "update", request.input.name, request.meta.identity)
             by_update_id[request.meta.update_id] = step
-            step.result = _short(_decode_all(request.input.args, converter))
+            step.show(_decode_all(request.input.args, converter))
         elif et == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED:
             attrs = event.workflow_execution_update_completed_event_attributes
             step = by_update_id.get(attrs.meta.update_id)
@@ -213,7 +251,7 @@ def steps_from_events(events: list[HistoryEvent], converter: DataConverter) -> H
                     if outcome.HasField("success")
                     else f"failed: {outcome.failure.message}"
                 )
-                step.result = _short(f"{step.result} -> {value}")
+                step.show(f"{step.full_result or step.result} -> {value}")
         elif et == EventType.EVENT_TYPE_TIMER_STARTED:
             attrs = event.timer_started_event_attributes
             seconds = attrs.start_to_fire_timeout.ToTimedelta().total_seconds()
@@ -222,6 +260,17 @@ def steps_from_events(events: list[HistoryEvent], converter: DataConverter) -> H
             by_event_id[event.timer_fired_event_attributes.started_event_id].result = "fired"
         elif et == EventType.EVENT_TYPE_TIMER_CANCELED:
             by_event_id[event.timer_canceled_event_attributes.started_event_id].result = "cancelled"
+        elif et == EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED:  # retried, but recorded once: the cause is here
+            attrs = event.workflow_task_failed_event_attributes
+            name = attrs.failure.application_failure_info.type or "Workflow Task"
+            add(event.event_id, "workflow task", name, attrs.identity).show(
+                _failed("failed", attrs.failure), FAILURE_WIDTH
+            )
+        elif et == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED:
+            failure = event.workflow_execution_failed_event_attributes.failure
+            add(event.event_id, "workflow", workflow_type).show(_failed("failed", failure), FAILURE_WIDTH)
+        elif et == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED:
+            workflow_type = event.workflow_execution_started_event_attributes.workflow_type.name
     return HistoryTable(steps)
 
 
@@ -248,13 +297,13 @@ def _mcp_step(activity_type: str, request: Any) -> tuple[str, str]:
 def _summarise_mcp(result: Any) -> str:
     """What an MCP operation returned: the tool names, or the tool's text (an error flagged as one)."""
     if not isinstance(result, dict):
-        return _short(result)
+        return str(result)
     if "tools" in result:
-        return _short(f"{len(result['tools'])} tools: " + ", ".join(t.get("name", "?") for t in result["tools"]))
+        return f"{len(result['tools'])} tools: " + ", ".join(t.get("name", "?") for t in result["tools"])
     text = " ".join(c.get("text", "") for c in result.get("content", []) if isinstance(c, dict))
     if result.get("is_error"):
-        return _short("error: " + _TOOL_ERROR_PREFIX.sub("", text))
-    return _short(text)
+        return "error: " + _TOOL_ERROR_PREFIX.sub("", text)
+    return text
 
 
 def _summarise_model(response: Any) -> str:
@@ -263,7 +312,7 @@ def _summarise_model(response: Any) -> str:
         completed = [e for e in response if isinstance(e, dict) and e.get("type") == "response.completed"]
         response = completed[-1]["response"] if completed else response
     if not isinstance(response, dict):
-        return _short(response)
+        return str(response)
     parts = []
     for item in response.get("output", []):
         if item.get("type") == "function_call":
@@ -272,7 +321,7 @@ def _summarise_model(response: Any) -> str:
             parts.append(f"call {item.get('name')}({shown})")
         elif item.get("type") == "message":
             parts.append(" ".join(c.get("text", "") for c in item.get("content", [])))
-    return _short("; ".join(parts))
+    return "; ".join(parts)
 
 
 def _duration(seconds: float) -> str:
@@ -283,7 +332,7 @@ def _duration(seconds: float) -> str:
 
 
 def _failed(how: str, failure: Failure) -> str:
-    return _short(f"{how}: {failure_text(failure)}", FAILURE_WIDTH)
+    return f"{how}: {failure_text(failure)}"
 
 
 def _short(value: Any, width: int = RESULT_WIDTH) -> str:

@@ -16,9 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from temporalio.client import WorkflowHandle, WorkflowHistory
+from temporalio.converter import DataConverter, ExternalStorage
 from temporalio.worker import Replayer
 
-from shared._core.errors import CookbookError
+from shared._core.errors import CookbookError, check_type
 from shared._core.models import agents_plugin
 
 _FAILURE_MESSAGE = re.compile(r'message: "((?:[^"\\]|\\.)*)"')
@@ -69,12 +70,21 @@ def load_history(path: str | os.PathLike[str], workflow_id: str | None = None) -
     return history
 
 
-async def replay(history: WorkflowHistory | str | os.PathLike[str], workflow: type) -> ReplayOutcome:
+async def replay(
+    history: WorkflowHistory | str | os.PathLike[str],
+    workflow: type,
+    *,
+    external_storage: ExternalStorage | None = None,
+) -> ReplayOutcome:
     """Replay the history against ``workflow`` (a ``@workflow.defn`` class) with the Agents plugin.
 
+    A history recorded with a claim check needs the same store to read its
+    payloads back: pass it as ``external_storage`` (as given to ``setup()``).
     A history recorded for another Workflow type is refused before replay with
     a ``CookbookError``: it says which type the file holds and which you gave.
     """
+    what = "an ExternalStorage: pass the claim_check(directory) the run used"
+    check_type("replay", "external_storage", external_storage, (ExternalStorage, type(None)), what)
     if not isinstance(history, WorkflowHistory):
         history = load_history(history)
     defn = getattr(workflow, "__temporal_workflow_definition", None)
@@ -86,7 +96,11 @@ async def replay(history: WorkflowHistory | str | os.PathLike[str], workflow: ty
             f"This history was recorded by Workflow type {recorded!r}, but {workflow.__name__} is Workflow type "
             f"{defn.name!r}: replay a history against the code of the same Workflow type."
         )
-    replayer = Replayer(workflows=[workflow], plugins=[agents_plugin()])
+    replayer = Replayer(
+        workflows=[workflow],
+        plugins=[agents_plugin()],
+        data_converter=DataConverter(external_storage=external_storage),
+    )
     result = await replayer.replay_workflow(history, raise_on_replay_failure=False)
     if result.replay_failure is None:
         return ReplayOutcome(workflow.__name__, True)
