@@ -15,7 +15,7 @@ OFFLINE := env -u OPENAI_API_KEY -u OPENAI_BASE_URL -u OPENAI_MODEL -u TEMPORAL_
 
 LINTED := shared recipes bench tests notebooks examples tools
 
-.PHONY: lab test bench lint install doctor exercises clean
+.PHONY: lab test bench lint install doctor exercises clean real-model test-real-model
 
 install: $(STAMP)
 
@@ -47,6 +47,16 @@ test: lint
 	$(OFFLINE) $(BIN)/python -m pytest -v --durations=25 tests
 	@echo "== every notebook under nbval, compared with its stored outputs"
 	$(OFFLINE) $(BIN)/python -m pytest -v --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg -p no:cacheprovider notebooks
+
+# A real small model on loopback: llama.cpp's llama-server and Qwen2.5-Coder-1.5B (tools/real_model.py).
+# Built and downloaded once per machine into ~/.cache/durable-agents-cookbook (about 10 minutes), then offline.
+real-model: $(STAMP)
+	$(BIN)/python tools/real_model.py prepare
+
+# Notebook 01's agent against the served model. $(OFFLINE) clears what your shell exports (an OpenAI key,
+# a Temporal Cloud address); `run` then points OPENAI_BASE_URL and OPENAI_MODEL at the model it serves.
+test-real-model: real-model
+	$(OFFLINE) $(BIN)/python tools/real_model.py run -- $(BIN)/python -m pytest -v tests/real_model
 
 # A pre-flight check in seconds: Python, .venv, the temporal binaries, ports, Chromium, which model. Works without .venv.
 doctor:

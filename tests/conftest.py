@@ -19,6 +19,10 @@ from shared._core.server import current_server, orphaned_servers
 if TYPE_CHECKING:
     from bench import Harness
 
+# The real-model tests need a served model (`make test-real-model`), so `pytest tests` leaves them out;
+# naming the folder, `pytest tests/real_model`, still runs them.
+collect_ignore = ["real_model"]
+
 # Tests never export Agents SDK traces: there is no network here, and a stub key must not reach OpenAI.
 os.environ["OPENAI_AGENTS_DISABLE_TRACING"] = "1"
 
