@@ -561,7 +561,7 @@ class Asker:
         self.cut_off = 0
         self.errors = 0
 
-    def ask(self, messages: list[dict[str, Any]], tools: list[dict[str, Any]]) -> tuple[Any, float]:
+    def ask(self, messages: list[dict[str, Any]], tools: list[dict[str, Any]], **options: Any) -> tuple[Any, float]:
         """The reply's message and how long it took; no temperature is set, as the Agents SDK sets none.
 
         A server error becomes a message without tool calls whose text names the error, so it counts as a miss.
@@ -570,7 +570,12 @@ class Asker:
 
         start = time.monotonic()
         try:
-            reply = self.client.chat.completions.create(model=MODEL_NAME, messages=messages, tools=tools)  # type: ignore[arg-type]
+            reply = self.client.chat.completions.create(
+                model=MODEL_NAME,
+                messages=messages,  # type: ignore[arg-type]
+                tools=tools,  # type: ignore[arg-type]
+                **options,
+            )
         except openai.APIError as err:
             self.errors += 1
             return ErrorReply(f"<{type(err).__name__}: {err.message}>"), time.monotonic() - start
@@ -636,6 +641,28 @@ def measure_two_tools(asker: Asker, n: int) -> Tally:
     return both
 
 
+def measure_parallel(asker: Asker, n: int) -> tuple[Tally, Tally]:
+    """Count, over ``n`` questions about two cities, replies that call for both at once, and replies with one call.
+
+    The second request of each pair sets ``parallel_tool_calls: false``, as notebooks 02 and 06 do.
+    """
+    together = Tally("2 cities: both get_weather calls in one reply")
+    one = Tally("2 cities, parallel_tool_calls=false: one call")
+    for i in range(n):
+        pair = {CITIES[i % len(CITIES)], CITIES[(i + 3) % len(CITIES)]}
+        messages = [
+            {"role": "system", "content": WEATHER_INSTRUCTIONS},
+            {"role": "user", "content": "What's the weather in {} and in {}?".format(*sorted(pair))},
+        ]
+        message, seconds = asker.ask(messages, [WEATHER_TOOL])
+        cities = {str(arguments.get("city", "")) for name, arguments in calls_of(message) if name == "get_weather"}
+        together.add(len(calls_of(message)) == 2 and cities == pair, seconds, message)
+        message, seconds = asker.ask(messages, [WEATHER_TOOL], parallel_tool_calls=False)
+        calls = calls_of(message)
+        one.add(len(calls) == 1 and calls[0][1].get("city") in pair, seconds, message)
+    return together, one
+
+
 def check(n: int, parallel: int, show: int = 3) -> int:
     """Measure tool calls, answers after a tool result and a two-tool request against a fresh server; print a table."""
     try:
@@ -646,11 +673,13 @@ def check(n: int, parallel: int, show: int = 3) -> int:
         asker = Asker(server.base_url)
         first, second = measure_weather(asker, n)
         both = measure_two_tools(asker, n)
+        together, one = measure_parallel(asker, n)
         rss = resident_mb(server.process.pid)
     log(f"{'measurement':<52} {'ok/N':>7} {'median s':>8}")
-    for tally in (first, second, both):
+    tallies = (first, second, both, together, one)
+    for tally in tallies:
         log(tally.row())
-    for tally in (first, second, both):
+    for tally in tallies:
         for miss in tally.misses[:show]:
             log(f"  missed, {tally.label.split(':')[0]}: {miss}")
     log(
