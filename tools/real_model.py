@@ -394,12 +394,17 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 
 
 def exit_on_sigterm() -> None:
-    """Turn SIGTERM into ``SystemExit``, so ``finally`` blocks stop the children as Ctrl-C does."""
+    """Turn SIGTERM into ``SystemExit`` and SIGINT into ``KeyboardInterrupt``, so ``finally`` blocks stop the children.
+
+    SIGINT is set explicitly: a shell starts a background job (``... &``) with SIGINT ignored, and then
+    ``kill -INT`` would leave the server running.
+    """
 
     def handler(signum: int, frame: object) -> None:
         raise SystemExit(128 + signum)
 
     signal.signal(signal.SIGTERM, handler)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def serve(parallel: int) -> int:
