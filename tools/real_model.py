@@ -366,7 +366,7 @@ def running_server(parallel: int = 1, quiet: bool = False) -> Iterator[Server]:
         if not path.is_file():
             raise Failure(f"{what} is not prepared ({path} is missing): run `make real-model` first.")
     port = free_port()
-    log_file = cache_dir() / "llama-server.log"
+    log_file = cache_dir() / f"llama-server-{port}.log"  # one per server: two checkouts may serve at once
     start = time.monotonic()
     with log_file.open("wb") as out:
         process = subprocess.Popen(
@@ -374,16 +374,23 @@ def running_server(parallel: int = 1, quiet: bool = False) -> Iterator[Server]:
             stdin=subprocess.DEVNULL,
             stdout=out,
             stderr=subprocess.STDOUT,
-            preexec_fn=die_with_parent,  # noqa: PLW1509 (no threads run yet)
+            preexec_fn=die_with_parent,  # before exec, in the child
         )
     server = Server(process, port, log_file)
+    keep_log = True  # after a failure the log stays, for the message that names it
     try:
         wait_ready(server)
         if not quiet:
             log(f"llama-server ready in {time.monotonic() - start:.1f} s (pid {process.pid}, log: {log_file})")
         yield server
+        keep_log = False
+    except (KeyboardInterrupt, SystemExit):  # Ctrl-C or SIGTERM: the usual way to stop
+        keep_log = False
+        raise
     finally:
         stop(process)
+        if not keep_log:
+            log_file.unlink(missing_ok=True)
 
 
 def stop(process: subprocess.Popen[bytes]) -> None:
