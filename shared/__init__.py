@@ -41,7 +41,14 @@ _MODULES: dict[str, list[str]] = {
     "_core.connection": ["Connection", "setup"],
     "_core.errors": ["CookbookError"],
     "_core.model_faults": ["ModelFault", "inject_model_fault"],
-    "_core.models": ["MODEL_RETRY_POLICY", "ModelChoice", "agents_plugin", "model_wait_s", "select_model"],
+    "_core.models": [
+        "MAX_TOKENS",
+        "MODEL_RETRY_POLICY",
+        "ModelChoice",
+        "agents_plugin",
+        "model_wait_s",
+        "select_model",
+    ],
     "_core.offline_model": ["OfflineModelProvider"],
     "_core.processes": ["ServiceProcess", "start_service"],
     "_core.server": [
@@ -102,7 +109,14 @@ if TYPE_CHECKING:  # what editors and type checkers read; tests/test_layout.py c
     from shared._core.connection import Connection, setup
     from shared._core.errors import CookbookError
     from shared._core.model_faults import ModelFault, inject_model_fault
-    from shared._core.models import MODEL_RETRY_POLICY, ModelChoice, agents_plugin, model_wait_s, select_model
+    from shared._core.models import (
+        MAX_TOKENS,
+        MODEL_RETRY_POLICY,
+        ModelChoice,
+        agents_plugin,
+        model_wait_s,
+        select_model,
+    )
     from shared._core.offline_model import OfflineModelProvider
     from shared._core.processes import ServiceProcess, start_service
     from shared._core.server import (

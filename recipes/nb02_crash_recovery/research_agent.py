@@ -32,7 +32,7 @@ from temporalio.openai_agents import ModelActivityParameters
 from temporalio.openai_agents.workflow import activity_as_tool
 
 with workflow.unsafe.imports_passed_through():
-    from agents import Agent, FunctionTool, ModelSettings, Runner, function_tool
+    from agents import Agent, FunctionTool, ModelSettings, Runner, RunResult, function_tool
 
 TASK_QUEUE = "research-agent"
 
@@ -172,6 +172,12 @@ def errors_as_results(tool: FunctionTool) -> FunctionTool:
     )
 
 
+def not_called(result: RunResult, names: list[str]) -> list[str]:
+    """The tools in ``names`` that no reply of the run has called yet, in order."""
+    called = {item.get("name") for item in result.to_input_list() if item.get("type") == "function_call"}
+    return [name for name in names if name not in called]
+
+
 @workflow.defn
 class ResearchAgentWorkflow:
     """A research agent whose every model call and tool call is an Activity."""
@@ -188,6 +194,14 @@ class ResearchAgentWorkflow:
             model_settings=ModelSettings(parallel_tool_calls=False),
         )
         result = await Runner.run(agent, f"Research the history of {request.topic}.")
+        # A model may answer before it has used every tool. The Workflow, not the model, decides that the
+        # research is complete: it asks for the next missing tool by name, in the same conversation.
+        for _ in tools:  # at most one reminder per tool, so a model that never calls one cannot loop forever
+            missing = not_called(result, [t.name for t in tools])
+            if not missing:
+                break
+            reminder = {"role": "user", "content": f"Now use {missing[0]}."}
+            result = await Runner.run(agent, [*result.to_input_list(), reminder])
         return result.final_output
 
     def tools(self, request: ResearchRequest) -> list[FunctionTool]:
