@@ -60,7 +60,10 @@ LABEL = "(injected fault)"
 
 @dataclass(frozen=True)
 class ModelFault:
-    """What goes wrong with every model call of one Workflow run; each part is off unless set."""
+    """What goes wrong with every model call of one Workflow run; each part is off unless set.
+
+    A streamed call (``Runner.run_streamed``) meets ``delay_s`` and ``fail_first_attempt``.
+    """
 
     fail_first_attempt: bool = False
     """Attempt 1 of each model call fails as a dropped connection would (a stream, after a few words)."""
