@@ -75,7 +75,11 @@ class Stock:
 
 
 stock = Stock()
-inventory = MCPServer("inventory", instructions="A camping shop's stock: check it, and reserve items.")
+# WARNING, not the SDK's INFO: it configures the root logger of any process that imports this module, and at
+# INFO a notebook kernel that imports it prints a line for every HTTP request its model client makes.
+inventory = MCPServer(
+    "inventory", instructions="A camping shop's stock: check it, and reserve items.", log_level="WARNING"
+)
 
 
 @inventory.tool()
