@@ -58,7 +58,7 @@ real-model: $(STAMP)
 # $(OFFLINE) clears what your shell exports (an OpenAI key, a Temporal Cloud address); `run` then points
 # OPENAI_BASE_URL and OPENAI_MODEL at the model it serves.
 test-real-model: real-model
-	$(OFFLINE) $(BIN)/python tools/real_model.py run -- $(BIN)/python -m pytest -v tests/real_model
+	$(OFFLINE) $(BIN)/python tools/real_model.py run -- $(BIN)/python -m pytest -v -rP tests/real_model
 
 # A pre-flight check in seconds: Python, .venv, the temporal binaries, ports, Chromium, which model. Works without .venv.
 doctor:

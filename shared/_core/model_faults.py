@@ -45,6 +45,7 @@ from temporalio.exceptions import ApplicationError
 
 from shared._core.errors import CookbookError
 from shared._core.server import STATE_DIR, private_state_dir
+from shared._core.wrapped_model import WrappedModel
 
 FAULTS_DIR = STATE_DIR / "model-faults"
 """One file per Workflow id that has a fault waiting or under way."""
@@ -100,11 +101,8 @@ def current_fault() -> ModelFault | None:
     return ModelFault(**entry["fault"]) if entry["run_id"] == info.workflow_run_id else None
 
 
-class FaultInjectingModel(Model):
+class FaultInjectingModel(WrappedModel):
     """A model whose calls meet the fault injected for their Workflow run, if any."""
-
-    def __init__(self, inner: Model) -> None:
-        self._inner = inner
 
     async def get_response(
         self,
@@ -155,14 +153,6 @@ class FaultInjectingModel(Model):
                 raise _dropped(f"the stream broke off after {words} words")
             yield event
             words += event.type == "response.output_text.delta"
-
-    async def close(self) -> None:
-        """Close the inner model."""
-        await self._inner.close()
-
-    def get_retry_advice(self, request: Any) -> Any:
-        """The inner model's retry advice."""
-        return self._inner.get_retry_advice(request)
 
 
 class FaultInjectingProvider(ModelProvider):

@@ -51,6 +51,7 @@ from shared._core.model_faults import FaultInjectingProvider
 from shared._core.offline_model import OfflineModelProvider
 from shared._core.runner_stack import keep_newest_installed
 from shared._core.server_quirks import compatible_http_client, refusal, tool_call_in_text
+from shared._core.wrapped_model import WrappedModel
 
 DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
 
@@ -76,7 +77,7 @@ MAX_TOKENS = 1024
 """The longest reply a real model may write, unless an agent's ``ModelSettings(max_tokens=...)`` says otherwise."""
 
 
-class RealModel(Model):
+class RealModel(WrappedModel):
     """A real model's calls with a cap on each reply, servers' differences smoothed over, and readable failures.
 
     * A reply is capped at ``MAX_TOKENS`` tokens unless the agent's
@@ -94,10 +95,9 @@ class RealModel(Model):
       (``shared._core.server_quirks``).
     """
 
-    def __init__(self, inner: Model, server: str, max_tokens: int) -> None:
-        self._inner = inner
+    def __init__(self, inner: Model, server: str) -> None:
+        super().__init__(inner)
         self._server = server
-        self._max_tokens = max_tokens
 
     async def get_response(
         self,
@@ -145,17 +145,9 @@ class RealModel(Model):
             return
         raise failure
 
-    async def close(self) -> None:
-        """Close the inner model."""
-        await self._inner.close()
-
-    def get_retry_advice(self, request: Any) -> Any:
-        """The inner model's retry advice."""
-        return self._inner.get_retry_advice(request)
-
     def _capped(self, settings: ModelSettings) -> ModelSettings:
         """The agent's settings, with the cookbook's reply cap if the agent set none."""
-        return settings if settings.max_tokens is not None else replace(settings, max_tokens=self._max_tokens)
+        return settings if settings.max_tokens is not None else replace(settings, max_tokens=MAX_TOKENS)
 
     def _unreachable(self, err: APIConnectionError) -> ApplicationError:
         root: BaseException = err
@@ -181,7 +173,7 @@ class FixedModelProvider(ModelProvider):
     def get_model(self, model_name: str | None) -> Model:
         """The chosen model, or the agent's own if it names one and ``every_agent`` is off."""
         name = self._model_name if self._every_agent or not model_name else model_name
-        return RealModel(self._inner.get_model(name), self._server, MAX_TOKENS)
+        return RealModel(self._inner.get_model(name), self._server)
 
 
 @dataclass(frozen=True)
