@@ -76,6 +76,9 @@ CONTEXT_TOKENS = 8192
 MAX_REPLY_TOKENS = 512
 """A cap on one reply, so a model that rambles ends its call in seconds, not minutes."""
 
+SEED = 20261205
+"""The sampler's seed: with a fixed one, the same request gets the same reply (the server's default is random)."""
+
 TEMPERATURE = 0.2
 """The server's default sampling temperature, for clients that send none, as the Agents SDK does.
 
@@ -337,6 +340,8 @@ def server_command(port: int, parallel: int) -> list[str]:
         "--no-ui",
         "--temp",
         str(TEMPERATURE),
+        "--seed",  # the same replies to the same requests, run after run, so a lesson's run is repeatable
+        str(SEED),
     ]
 
 
