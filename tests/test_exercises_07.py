@@ -7,6 +7,7 @@ messages are the hints a learner reads from ``make exercises NB=07``.
 from __future__ import annotations
 
 import asyncio
+import logging
 import uuid
 from collections.abc import AsyncIterator
 from types import ModuleType
@@ -19,7 +20,7 @@ from temporalio.client import WorkflowExecutionStatus, WorkflowFailureError, Wor
 from recipes.nb03_human_approval.approval_agent import Decision
 from recipes.nb07_teams_of_agents.support_team import IncidentRequest
 from shared import Connection, first_workflow_task_failure, history_table, start_worker, wait_until
-from tests.exercises import solution_and_starter
+from tests.exercises import solution_and_starter, within
 
 EX = "ex07_teams"
 SHIPPING_TICKET = "My shipping for A-4004 is late: where is my parcel?"
@@ -56,7 +57,9 @@ async def card_ticket_waiting_for_review(ex: ModuleType, conn: Connection, team:
     async def waiting() -> bool:
         if (await handle.describe()).status != WorkflowExecutionStatus.RUNNING:
             outcome = await result_of(handle)
-            raise AssertionError(f"The Workflow ended without asking a human: {outcome}")
+            raise AssertionError(
+                f"The Workflow ended without asking a human: {outcome} (TODO 3a: wait for the review Update)."
+            )
         return await handle.query(ex.ReviewedSupportWorkflow.status) == "waiting for review"
 
     await wait_until(waiting, 20, "the Workflow to wait for a review")
@@ -89,13 +92,22 @@ async def test_exercise_1_a_delivery_ticket_reaches_the_shipping_specialist(
     assert table.count("tool", "track_parcel") == 1, "The Shipping Specialist never ran the track_parcel Activity."
 
 
-@solution_and_starter(EX, starter_fails_with="The Workflow failed: ")
-async def test_exercise_2_the_fan_out_reports_a_failing_branch(ex: ModuleType, conn: Connection, team: str) -> None:
+@solution_and_starter(EX, starter_fails_with="one failing branch failed the whole review")
+async def test_exercise_2_the_fan_out_reports_a_failing_branch(
+    ex: ModuleType, conn: Connection, team: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.ERROR, logger="temporalio.activity")  # the refund's expected failure, not a traceback
     request = IncidentRequest("Acme", ["Checkout", "Login"], "Z-9999", tool_seconds=0.1)
     handle = await conn.client.start_workflow(
         ex.TolerantIncidentReviewWorkflow.run, request, id=f"ex07-2-{uuid.uuid4().hex[:8]}", task_queue=team
     )
-    findings = (await result_of(handle)).findings
+    try:
+        findings = (await within(handle.result(), RESULT_TIMEOUT_S, "The review")).findings
+    except WorkflowFailureError:
+        raise AssertionError(
+            "The review failed: one failing branch failed the whole review. Keep the other branches' findings "
+            "(TODO 2 in TolerantIncidentReviewWorkflow; asyncio.gather can return exceptions instead of raising)."
+        ) from None
     assert findings.get("Refund Specialist", "").startswith("failed: "), (
         f"The failed branch should say 'failed: <why>', got {findings.get('Refund Specialist')!r}"
     )
@@ -123,10 +135,19 @@ async def test_exercise_3_a_rejection_needs_a_reason_and_then_stops_the_run(
     workflow = ex.ReviewedSupportWorkflow
     handle = await card_ticket_waiting_for_review(ex, conn, team)
     rejection = Decision(approved=False, comment="", reviewer="ana")
-    with pytest.raises(WorkflowUpdateFailedError) as refused:
+    try:
         await handle.execute_update(workflow.review, rejection)
-    assert refused.value.cause.message == "A rejection needs a comment saying why."
-    outcome = await handle.execute_update(workflow.review, Decision(approved=False, comment="no cards", reviewer="ana"))
-    assert outcome == "Stopped."
-    result = await handle.result()
-    assert (result.status, result.guardrail) == ("blocked", "no_card_numbers")
+    except WorkflowUpdateFailedError:
+        pass  # refused, in whatever words: the check is the behaviour, not the message
+    else:
+        raise AssertionError("A rejection without a comment was accepted: refuse it in a validator (TODO 3b).")
+    reason = Decision(approved=False, comment="no cards in tickets", reviewer="ana")
+    reply = await handle.execute_update(workflow.review, reason)
+    assert isinstance(reply, str) and reply.strip(), "The review Update should return a short confirmation."
+    result = await result_of(handle)
+    assert (result.status, result.guardrail) == ("blocked", "no_card_numbers"), (
+        f"After a rejection the run should end blocked by no_card_numbers, got {result}"
+    )
+    assert reason.comment in result.text, (
+        f"The blocked outcome should carry the reviewer's comment, got {result.text!r}"
+    )

@@ -49,14 +49,19 @@ async def ask(shop: Connection, server: str, prompt: str) -> tuple[str, HistoryT
     return answer, await history_table(handle)
 
 
-@solution_and_starter("ex08_mcp_tool", starter_fails_with="no restock")
+@solution_and_starter("ex08_mcp_tool", starter_fails_with="no restock_item tool")
 async def test_exercise_1_the_agent_restocks_with_a_third_tool(ex: ModuleType, shop: Connection) -> None:
     answer, table = await ask(shop, server_of(ex), "Restock 5 units of Tent.")
-    assert answer == "(offline model) Restocked 5 Tent; 9 in stock.", f"no restock: {answer}"
-    assert table.steps[0].result == "3 tools: check_stock, reserve_item, restock_item"
+    tools = table.steps[0].result
+    assert "restock_item" in tools, f"The server lists no restock_item tool ({tools}): add it (TODO in {ex.__name__})."
+    call = next((s for s in table.steps if s.kind == "mcp call" and s.name.startswith("restock_item(")), None)
+    assert call is not None, f"The agent never called restock_item; it answered {answer!r}."
+    assert "9" in call.result, (
+        f"Restocking 5 tents (4 on the shelf) should leave 9 in stock; the tool said {call.result!r}."
+    )
 
 
-@solution_and_starter("ex08_stream_two_agents", starter_fails_with="the subscriber saw 1")
+@solution_and_starter("ex08_stream_two_agents", starter_fails_with="the subscriber saw 1 streamed reply")
 async def test_exercise_2_both_replies_stream(ex: ModuleType, conn: Connection) -> None:
     client = (await setup(model_params=STREAMING_PARAMS, quiet=True)).client
     task_queue = f"ex08-{uuid.uuid4().hex[:8]}"
@@ -68,15 +73,20 @@ async def test_exercise_2_both_replies_stream(ex: ModuleType, conn: Connection) 
     result = await handle.result()
     await worker.stop()
     streamed = [r.text for r in reply.responses if r.completed]
-    assert len(streamed) == 2, f"both replies stream; the subscriber saw {len(streamed)}"
+    assert len(streamed) == 2, (
+        f"Both agents' replies should stream, but the subscriber saw {len(streamed)} streamed reply: "
+        f"how does the packer run in {ex.__name__}'s PlanAndPackWorkflow (TODO)?"
+    )
     assert reply.text == result
 
 
-@solution_and_starter("ex08_mcp_validation", starter_fails_with="refused by the input validator")
+@solution_and_starter("ex08_mcp_validation", starter_fails_with="the input validator should refuse it")
 async def test_exercise_3_the_server_refuses_a_reservation_over_the_limit(ex: ModuleType, shop: Connection) -> None:
     answer, table = await ask(shop, server_of(ex), "Reserve 8 units of Lantern.")
     call = next(s for s in table.steps if s.kind == "mcp call")
     assert call.name == "reserve_item(item='Lantern', quantity=8)"
-    assert call.result.startswith("error: 1 validation error"), "refused by the input validator"
+    assert call.result.startswith("error: 1 validation error"), (
+        f"The server reserved 8 ({call.result!r}); the input validator should refuse it: "
+        f"put the limit in the type of quantity (TODO in {ex.__name__})."
+    )
     assert call.attempt == 1, "a refusal is a result, not a failure: never retried"
-    assert "less than or equal to 5" in answer

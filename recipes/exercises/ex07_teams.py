@@ -113,13 +113,15 @@ class ReviewedSupportWorkflow:
         # TODO 3a: instead of stopping, set self._status = WAITING and wait (workflow.wait_condition) for
         # the review Update. If approved, run the team again on the ticket with the card number removed
         # (CARD_NUMBER in recipes.nb07_teams_of_agents.support_team); if rejected, return a "blocked" outcome
-        # with the comment.
+        # whose text carries the reviewer's comment, and keep the guardrail's name.
         return SupportOutcome("blocked", "The ticket contains a card number.", guardrail)
 
     @workflow.update
     def review(self, decision: Decision) -> str:
         """A reviewer decides whether the ticket goes on without its card number."""
-        # TODO 3b: record the decision (and add a validator that refuses a decision nobody asked for).
+        # TODO 3b: record the decision and return a short confirmation. Add a validator (notebook 03's
+        # approval Workflow has one) that refuses a rejection without a comment saying why, and a decision
+        # when no ticket is waiting for one.
         return "TODO"
 
     @workflow.query

@@ -12,11 +12,9 @@ from __future__ import annotations
 
 from recipes.nb08_mcp_and_streaming.inventory_mcp import inventory, main, stock  # noqa: F401 (the tool you add needs them)
 
-# TODO: add a tool with `@inventory.tool()`: `restock_item(item: str, quantity: int) -> str`.
-#       Its docstring becomes the tool's description, which the model reads.
-#       It finds the shop's name for the item with `stock.find(item)`, adds `quantity`
-#       to `stock.counts[name]`, calls `stock.save()`, and returns, for example,
-#       "Restocked 5 Tent; 9 in stock".
+# TODO: add a tool `restock_item(item: str, quantity: int) -> str` that puts `quantity` of an item back on
+#       the shelf, saves the stock, and says how many are now in stock. Model it on `reserve_item` and the
+#       `Stock` class in recipes/nb08_mcp_and_streaming/inventory_mcp.py.
 
 
 if __name__ == "__main__":

@@ -22,8 +22,8 @@ inventory.remove_tool("reserve_item")
 @inventory.tool()
 async def reserve_item(item: str, quantity: int) -> str:
     """Reserve a quantity of an item for a customer, at most five per order."""
-    # TODO: give `quantity` its limits in its type, as the inventory server does for its lower bound:
-    #       `Annotated[int, Field(ge=1, le=MAX_PER_ORDER)]` (from typing and pydantic).
+    # TODO: let the server's input validator enforce MAX_PER_ORDER. Look at how `reserve_item` in
+    #       recipes/nb08_mcp_and_streaming/inventory_mcp.py gives `quantity` its lower bound.
     return await inventory_mcp.reserve_item(item, quantity)
 
 

@@ -23,7 +23,7 @@ class PlanAndPackWorkflow(TripPlannerWorkflow):
         """Stream the plan, then the packing advice, and return them together."""
         the_plan = await self.plan(prompt)
         packer = Agent(name="Packer", instructions="You say what to take along, in one sentence.")
-        # TODO: run the packer the way the planner runs, with `streamed`, so that its words stream too.
+        # TODO: the packer's words do not stream. Look at how `plan` (in TripPlannerWorkflow) runs the planner.
         packing = (await Runner.run(packer, f"What should I pack? {prompt}")).final_output
         await self.close_stream()
         return f"{the_plan}\n{packing}"

@@ -101,8 +101,9 @@ async def issue_refund(order: RefundOrder) -> str:
     """Refund an order through the payment provider (a stand-in that knows orders A-0000 to A-9999).
 
     The idempotency key, the Workflow id plus the order id, is the same on every
-    attempt: the provider refunds a key once, so a retry after a crash cannot
-    refund twice (notebook 02 showed such a key at work).
+    attempt. A real provider refunds a key once, so a retry after a crash cannot
+    refund twice; this stand-in keeps no ledger, it only shows the key (notebook
+    02's outbox shows exactly-once at work).
     """
     key = f"{activity.info().workflow_id}/{order.order_id}"
     await work_with_heartbeats(order.seconds)
