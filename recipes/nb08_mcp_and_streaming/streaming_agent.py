@@ -26,8 +26,9 @@ STREAM_TOPIC = "model-events"
 
 MODEL_PARAMS = ModelActivityParameters(
     start_to_close_timeout=timedelta(seconds=60),
-    # The model Activity heartbeats on its own: a Worker that dies mid-call is noticed in 2 s.
-    heartbeat_timeout=timedelta(seconds=2),
+    # The model Activity heartbeats on its own: a Worker that dies mid-call is noticed in 5 s. (At 2 s, a loaded
+    # 2-core machine delayed heartbeats enough to time out a healthy stream.)
+    heartbeat_timeout=timedelta(seconds=5),
     streaming_topic=STREAM_TOPIC,
     # Events are published in batches, every 100 ms by default (the value here); lower means smoother and more Signals.
     streaming_batch_interval=timedelta(milliseconds=100),
