@@ -1,4 +1,4 @@
-"""The benchmark's three pictures: overhead per setup, throughput against concurrency, history size against turns."""
+"""The benchmark's four pictures: overhead, throughput, history size against chat turns and against model calls."""
 
 from __future__ import annotations
 

@@ -134,7 +134,7 @@ def long_task_row(task: LongTask) -> tuple[str, str]:
         f"largest run {task.largest_run() / 2**20:.1f} MB, +{task.bytes_per_call() / 1024:.1f} KB at its last call"
     )
     if task.stopped:
-        detail += f"; the server ended the run after model call {task.calls[-1].call}: {task.stopped}"
+        detail += f"; the server ended the run after model call {task.calls[-1].call} ({task.stopped.rstrip('.')})"
     if task.store_bytes:
         detail += f"; the claim-check store holds {task.store_bytes / 2**20:.0f} MB"
     return (reached[0] if reached else "no limit reached"), "; ".join([detail, *reached[1:]])

@@ -77,7 +77,7 @@ async def test_one_run_grows_with_the_square_of_its_model_calls(conn: Connection
     assert all(later > earlier for earlier, later in zip(added, added[1:], strict=False)), added
     grown = [b.input_bytes - a.input_bytes for a, b in zip(calls, calls[1:], strict=False)]
     assert min(grown) > long_task.PAGE_CHARS, "each model input should hold one more whole page"
-    fit = LongTask("unbounded", 12, None, calls, seconds=0.0)
+    fit = LongTask("unbounded", 12, None, calls)
     assert 80 < fit.limit_calls()["history_bytes"] < 150  # notebook 10 and the README say about 110
 
 
@@ -98,7 +98,7 @@ async def test_a_budget_per_run_keeps_every_run_small_and_reads_each_page_once(
     assert [c.run for c in calls] == [n // 10 + 1 for n in range(61)]
     largest = max(c.history_bytes for c in calls)
     assert largest < BOUND, f"a run grew to {largest:,} bytes"
-    unbounded = LongTask("unbounded", 60, None, calls[:10], seconds=0.0).fitted()[0]
+    unbounded = LongTask("unbounded", 60, None, calls[:10]).fitted()[0]
     assert sum(c * 61 ** (2 - i) for i, c in enumerate(unbounded)) > 10 * BOUND  # one run would have been 10x that
 
 
@@ -118,5 +118,5 @@ async def test_a_claim_check_keeps_model_inputs_out_of_the_history(
     added = [b.history_bytes - a.history_bytes for a, b in zip(claimed, claimed[1:], strict=False)]
     assert max(added) < 2 * long_task.PAGE_CHARS, added  # a page and a claim per call: a line, not a parabola
     assert LocalBlobStore(tmp_path / "blobs").blob_count() >= len(claimed)
-    fit = LongTask("claim check", 16, None, calls, seconds=0.0, claim_check=True).limit_calls()
+    fit = LongTask("claim check", 16, None, calls, claim_check=True).limit_calls()
     assert fit["payload"] is None and fit["history_bytes"] > 2_000
