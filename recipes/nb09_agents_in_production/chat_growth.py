@@ -80,7 +80,7 @@ async def model_input_share(handle: WorkflowHandle) -> float:
 
 @dataclass
 class GrowthPlot:
-    """History size per turn for several chats: a PNG in Jupyter, a one-line summary elsewhere."""
+    """History size per turn for several chats (or per model call): a PNG in Jupyter, a one-line summary elsewhere."""
 
     curves: list[Growth]
     step: str = "turn"
