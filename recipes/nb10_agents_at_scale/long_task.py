@@ -27,6 +27,7 @@ side effects on import, so the sandbox can re-import it.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -123,8 +124,12 @@ class ReadingWorkflow:
                 raise  # the whole task's limit, not this run's budget
             so_far = ItemHelpers.input_to_new_input_list(spent.run_data.input)
             so_far += [item.to_input_item() for item in spent.run_data.new_items]
-            carried = {"items": cut_pages(so_far, task.keep_chars), "model_calls": task.model_calls + budget}  # type: ignore[arg-type]
-            workflow.continue_as_new(LongTaskInput(**{**task.__dict__, **carried, "run_number": task.run_number + 1}))
+            carried = cut_pages([dict(item) for item in so_far], task.keep_chars)
+            workflow.continue_as_new(
+                dataclasses.replace(
+                    task, items=carried, model_calls=task.model_calls + budget, run_number=task.run_number + 1
+                )
+            )
         calls = task.model_calls + len(result.raw_responses)
         return LongTaskResult(len(str(result.final_output)), calls, task.run_number)
 
