@@ -10,11 +10,9 @@ out of the history. The benchmark's fit finds where each would meet the limits.
 
 from __future__ import annotations
 
-import json
 import uuid
 from pathlib import Path
 
-from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client
 
 from bench.long_task import LongTask
@@ -26,6 +24,7 @@ from recipes.nb10_agents_at_scale.long_task import (
     cut_pages,
     history_per_model_call,
     page_ids,
+    pages_read,
 )
 from shared import Connection, LocalBlobStore, claim_check, setup, start_worker
 
@@ -38,19 +37,6 @@ async def read(client: Client, task_queue: str, task: LongTaskInput) -> tuple[st
     workflow_id = f"test-long-task-{uuid.uuid4().hex}"
     result = await client.execute_workflow(ReadingWorkflow.run, task, id=workflow_id, task_queue=task_queue)
     return workflow_id, result
-
-
-async def pages_read(client: Client, workflow_id: str) -> list[str]:
-    """Every page the tool read, in every run of the chain, in order."""
-    runs = [r async for r in client.list_workflows(f"WorkflowId = '{workflow_id}'")]
-    pages = []
-    for run in sorted(runs, key=lambda r: r.start_time):
-        async for event in client.get_workflow_handle(workflow_id, run_id=run.run_id).fetch_history_events():
-            if event.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
-                attributes = event.activity_task_scheduled_event_attributes
-                if attributes.activity_type.name == "read_page":
-                    pages.append(json.loads(attributes.input.payloads[0].data))
-    return pages
 
 
 def test_cut_pages_cuts_only_long_tool_outputs_and_says_so() -> None:
@@ -90,10 +76,11 @@ async def test_a_budget_per_run_keeps_every_run_small_and_reads_each_page_once(
         task = LongTaskInput(pages, model_calls_per_run=10)
         workflow_id, result = await read(conn.client, task_queue, task)
         calls = await history_per_model_call(conn.client, workflow_id)
-        read_pages = await pages_read(conn.client, workflow_id)
+        done = await pages_read(conn.client, workflow_id)
     finally:
         await worker.stop()
-    assert read_pages == pages, "every page read once, in order, across the runs"
+    assert [page for _, page in done] == pages, "every page read once, in order, across the runs"
+    assert [run for run, _ in done] == [n // 10 + 1 for n in range(60)]
     assert result.model_calls == len(calls) == 61 and result.runs == 7
     assert [c.run for c in calls] == [n // 10 + 1 for n in range(61)]
     largest = max(c.history_bytes for c in calls)

@@ -20,21 +20,24 @@ Two fixes, each a setting of the same Workflow:
   every page it has read cut to its first ``keep_chars`` characters. The
   next run sees which pages it read and goes on with the rest.
 
-``history_per_model_call`` (client side) walks every run of the chain and
-notes the current run's history size at each model call. The module has no
+``history_per_model_call`` and ``pages_read`` (client side) walk every run of
+the chain: the current run's history size at each model call, and the pages
+the tool read. The module has no
 side effects on import, so the sandbox can re-import it.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+import json
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
 from temporalio import activity, workflow
 from temporalio.api.enums.v1 import EventType
+from temporalio.api.history.v1 import HistoryEvent
 from temporalio.client import Client
 from temporalio.openai_agents.workflow import activity_as_tool
 
@@ -146,26 +149,43 @@ class ModelCall:
     """This call's input as the history stores it: the whole input, or a claim when a claim check holds it."""
 
 
-async def history_per_model_call(client: Client, workflow_id: str) -> list[ModelCall]:
-    """Walk every run of the task, first to last, and note the current run's size at each model call."""
-    calls: list[ModelCall] = []
+async def events_of_chain(client: Client, workflow_id: str) -> AsyncIterator[tuple[int, HistoryEvent]]:
+    """Every event of every run of the task, first run first, each with its run's number (1, 2, ...)."""
     latest = await client.get_workflow_handle(workflow_id).describe()
     run_id: str | None = latest.raw_description.workflow_execution_info.first_run_id or latest.run_id
     run = 0
     while run_id:
         run += 1
-        size = 0
         next_run_id = None
         async for event in client.get_workflow_handle(workflow_id, run_id=run_id).fetch_history_events():
-            size += event.ByteSize()
-            if event.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
-                attributes = event.activity_task_scheduled_event_attributes
-                if attributes.activity_type.name in MODEL_ACTIVITIES:
-                    calls.append(ModelCall(len(calls) + 1, run, size, attributes.input.ByteSize()))
-            elif event.event_type == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW:
+            yield run, event
+            if event.event_type == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW:
                 next_run_id = event.workflow_execution_continued_as_new_event_attributes.new_execution_run_id
         run_id = next_run_id
+
+
+async def history_per_model_call(client: Client, workflow_id: str) -> list[ModelCall]:
+    """The current run's history size at each model call of the task, across every run."""
+    calls: list[ModelCall] = []
+    sizes: dict[int, int] = {}
+    async for run, event in events_of_chain(client, workflow_id):
+        sizes[run] = sizes.get(run, 0) + event.ByteSize()
+        if event.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
+            attributes = event.activity_task_scheduled_event_attributes
+            if attributes.activity_type.name in MODEL_ACTIVITIES:
+                calls.append(ModelCall(len(calls) + 1, run, sizes[run], attributes.input.ByteSize()))
     return calls
+
+
+async def pages_read(client: Client, workflow_id: str) -> list[tuple[int, str]]:
+    """Every page ``read_page`` was asked for, across every run of the task, in order: (run, page id)."""
+    pages = []
+    async for run, event in events_of_chain(client, workflow_id):
+        if event.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
+            attributes = event.activity_task_scheduled_event_attributes
+            if attributes.activity_type.name == read_page.__name__:
+                pages.append((run, json.loads(attributes.input.payloads[0].data)))
+    return pages
 
 
 WORKFLOWS = [ReadingWorkflow]
