@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 import shared
-from bench import concurrency, history_growth, overhead, recovery, setups, startup
+from bench import concurrency, history_growth, long_task, overhead, recovery, setups, startup
 from bench.harness import Harness
 from bench.plot import picture
 from bench.report import Results, load_average
@@ -25,7 +25,7 @@ from recipes.nb04_long_running_agents import chat_agent
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 """Where the JSON and the PNG go (git-ignored)."""
 
-SECTIONS = ("overhead", "concurrency", "recovery", "startup", "history")
+SECTIONS = ("overhead", "concurrency", "recovery", "startup", "history", "long-task")
 
 
 def progress(message: str) -> None:
@@ -67,6 +67,13 @@ async def run(sections: list[str], quick: bool) -> Results:
                 ]
             finally:
                 await worker.stop()
+        if "long-task" in sections:
+            pages, claimed, chained = (30, 30, 60) if quick else (140, 100, 300)  # the server ends 140 near 112
+            progress(f"a long task: {pages} pages in one agent run, {claimed} with a claim check, {chained} chained")
+            results.long_tasks = await long_task.measure_long_task(
+                defaults.client, f"{defaults.task_queue}-long-task",
+                pages=pages, claimed_pages=claimed, chained_pages=chained,
+            )  # fmt: skip
     if "startup" in sections:
         progress("start-up: dev server, worker process, first answer in a fresh kernel")
         tries = 1 if quick else 3

@@ -1,4 +1,4 @@
-"""The benchmark's three pictures: overhead per setup, throughput against concurrency, history size against turns."""
+"""The benchmark's four pictures: overhead, throughput, history size against chat turns and against model calls."""
 
 from __future__ import annotations
 
@@ -45,6 +45,17 @@ def growth_axes(results: Results, ax: Axes) -> None:
     ax.legend(fontsize="small")
 
 
+def long_task_axes(results: Results, ax: Axes) -> None:
+    """The current run's Event History at each model call of one long agent run, three ways, with the 50 MB line."""
+    for task in results.long_tasks:
+        ax.plot([c.call for c in task.calls], [c.history_bytes / 2**20 for c in task.calls], label=task.name)
+    ax.axhline(50, color="tab:red", linestyle="--", linewidth=1, label="50 MB: Temporal ends the run")
+    ax.set_xlabel("model call")
+    ax.set_ylabel("Event History of the current run (MB)")
+    ax.set_title("A long task: history size against model calls")
+    ax.legend(fontsize="small")
+
+
 @dataclass
 class BenchPicture:
     """The benchmark's figure: a PNG in Jupyter, one line of what it shows elsewhere."""
@@ -67,6 +78,7 @@ def picture(results: Results) -> BenchPicture:
             ("overhead per setup", overhead_axes, results.overhead),
             ("throughput against concurrency", concurrency_axes, results.concurrency),
             ("history size against turns", growth_axes, results.growth),
+            ("history size against model calls", long_task_axes, results.long_tasks),
         )
         if data
     ]

@@ -11,6 +11,7 @@ import temporalio
 
 from bench.concurrency import ConcurrencyPoint
 from bench.history_growth import Growth
+from bench.long_task import LongTask
 from bench.overhead import PLAIN, OverheadRow
 from bench.recovery import Recovery
 from bench.setups import BEFORE
@@ -34,6 +35,7 @@ class Results:
     recovery: list[Recovery] = field(default_factory=list)
     startup: list[Startup] = field(default_factory=list)
     growth: list[Growth] = field(default_factory=list)
+    long_tasks: list[LongTask] = field(default_factory=list)
     load_before: tuple[float, float, float] | None = None
     load_after: tuple[float, float, float] | None = None
 
@@ -85,6 +87,8 @@ class Results:
                 if chat.continued_at() is not None:
                     detail += f" (the chat did, at turn {chat.continued_at()})"
             rows.append(("history", chat.name, value, detail))
+        for task in self.long_tasks:
+            rows.append(("long task", task.name, *long_task_row(task)))
         return rows
 
     def __repr__(self) -> str:
@@ -117,7 +121,23 @@ class Results:
             "recovery": [d.as_dict() for d in self.recovery],
             "startup": [s.as_dict() for s in self.startup],
             "history_growth": [g.as_dict() for g in self.growth],
+            "long_task": [t.as_dict() for t in self.long_tasks],
         }
+
+
+def long_task_row(task: LongTask) -> tuple[str, str]:
+    """A long task's headline (the limits it would meet, first first, and at which model call) and its details."""
+    limits = sorted((call, name) for name, call in task.limit_calls().items() if call is not None)
+    reached = [f"{LIMIT_NAMES[name]} at model call {call:,}" for call, name in limits]
+    detail = f"{len(task.calls)} model calls in {len(task.runs())} run(s), "
+    detail += (
+        f"largest run {task.largest_run() / 2**20:.1f} MB, +{task.bytes_per_call() / 1024:.1f} KB at its last call"
+    )
+    if task.stopped:
+        detail += f"; the server ended the run after model call {task.calls[-1].call} ({task.stopped.rstrip('.')})"
+    if task.store_bytes:
+        detail += f"; the claim-check store holds {task.store_bytes / 2**20:.0f} MB"
+    return (reached[0] if reached else "no limit reached"), "; ".join([detail, *reached[1:]])
 
 
 def machine() -> dict[str, object]:

@@ -93,4 +93,5 @@ def test_an_unknown_section_is_refused_in_one_line() -> None:
         [sys.executable, "-m", "bench", "--only", "overhead,speed"], capture_output=True, text=True, timeout=120
     )
     assert done.returncode == 2
-    assert "unknown section(s) speed; choose from overhead, concurrency, recovery, startup, history" in done.stderr
+    sections = "overhead, concurrency, recovery, startup, history, long-task"
+    assert f"unknown section(s) speed; choose from {sections}" in done.stderr

@@ -80,20 +80,22 @@ async def model_input_share(handle: WorkflowHandle) -> float:
 
 @dataclass
 class GrowthPlot:
-    """History size per turn for several chats: a PNG in Jupyter, a one-line summary elsewhere."""
+    """History size per turn for several chats (or per model call): a PNG in Jupyter, a one-line summary elsewhere."""
 
     curves: list[Growth]
+    step: str = "turn"
+    """What one point is: a chat's turn, or (notebook 10) an agent's model call."""
 
     def figure(self) -> Figure:
         """The curves on one chart, in kilobytes."""
         fig = Figure(figsize=(8, 4))
         ax = fig.subplots()
         for curve in self.curves:
-            turns = range(1, len(curve.sizes) + 1)
-            ax.plot(turns, [s / 1024 for s in curve.sizes], marker="o", markersize=3, label=curve.label)
-        ax.set_xlabel("turn")
+            steps = range(1, len(curve.sizes) + 1)
+            ax.plot(steps, [s / 1024 for s in curve.sizes], marker="o", markersize=3, label=curve.label)
+        ax.set_xlabel(self.step)
         ax.set_ylabel("history of the current run (KB)")
-        ax.set_title("Event History size per turn")
+        ax.set_title(f"Event History size per {self.step}")
         ax.grid(alpha=0.3)
         ax.legend()
         fig.tight_layout()
@@ -103,5 +105,5 @@ class GrowthPlot:
         return figure_png(self.figure())
 
     def __repr__(self) -> str:
-        turns = max(len(c.sizes) for c in self.curves)
-        return f"<GrowthPlot: {turns} turns of {', '.join(c.label for c in self.curves)}>"
+        steps = max(len(c.sizes) for c in self.curves)
+        return f"<GrowthPlot: {steps} {self.step}s of {', '.join(c.label for c in self.curves)}>"
