@@ -4,16 +4,11 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from bench import Growth, Harness, HistoryShape
-from bench.history_growth import Turn
-from bench.setups import DEFAULTS
+from bench import Harness, HistoryShape
+from bench.setups import ALL_LOCAL, DEFAULTS, LOCAL_MODEL_CALLS
 from tests.exercises import solution_and_starter
 
 EX = "ex06_durability_costs"
-
-
-def growth(*sizes: int) -> Growth:
-    return Growth("test", None, [Turn(i, 1, size, 20 * i, 0) for i, size in enumerate(sizes, start=1)])
 
 
 @solution_and_starter(EX, starter_fails_with="still the defaults")
@@ -29,12 +24,15 @@ async def test_exercise_1_the_high_volume_setup_runs_model_calls_locally_and_the
 async def test_exercise_2_activity_waits_has_one_wait_per_activity(ex: ModuleType, harness: Harness) -> None:
     handle = await harness.run_agent_handle(DEFAULTS)
     waits = await ex.activity_waits(handle)
-    assert len(waits) == 7 and all(w >= 0 for w in waits)
+    assert len(waits) == 7, f"expected one wait per Activity (7), got {len(waits)}: pair ACTIVITY_TASK_STARTED events"
+    assert all(w >= 0 for w in waits)
 
 
 @solution_and_starter(EX)
-def test_exercise_3_turns_per_run_under_finds_the_last_turn_within_budget(ex: ModuleType) -> None:
-    chat = growth(1_000, 3_000, 6_000, 10_000)
-    assert ex.turns_per_run_under(chat, 6_500) == 3
-    assert ex.turns_per_run_under(chat, 500) == 0
-    assert ex.turns_per_run_under(chat, 50_000) == 4
+async def test_exercise_3_markers_per_workflow_task_shows_what_a_crash_repeats(
+    ex: ModuleType, harness: Harness
+) -> None:
+    counts = await ex.markers_per_workflow_task(await harness.run_agent_handle(LOCAL_MODEL_CALLS))
+    assert counts == [1, 1, 1, 1], f"expected one marker in each of 4 Workflow Tasks, got {counts}"
+    counts = await ex.markers_per_workflow_task(await harness.run_agent_handle(ALL_LOCAL))
+    assert counts == [7], f"expected all 7 markers in the one Workflow Task, got {counts}"

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from temporalio.client import WorkflowHandle
 
-from bench import Growth, Setup
+from bench import Setup
 from bench.setups import DEFAULTS
 
 
@@ -31,10 +31,11 @@ async def activity_waits(handle: WorkflowHandle) -> list[float]:
     return []
 
 
-def turns_per_run_under(growth: Growth, budget_bytes: int) -> int:
-    """Exercise 3: the most turns one run may hold before its Event History passes ``budget_bytes``.
+async def markers_per_workflow_task(handle: WorkflowHandle) -> list[int]:
+    """Exercise 3: for each completed Workflow Task of a finished run, how many markers it wrote.
 
-    ``growth`` is a chat measured without continue-as-new. Return 0 if even the first turn is over budget.
+    Hint: a Workflow Task's markers are the ``MARKER_RECORDED`` events that
+    follow its ``WORKFLOW_TASK_COMPLETED`` event in ``handle.fetch_history()``.
     """
-    # TODO: look at growth.turns (each has .turn and .history_bytes)
-    return 0
+    # TODO: start a count at each completed Workflow Task, and add one for each marker after it
+    return []

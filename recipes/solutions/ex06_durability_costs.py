@@ -1,4 +1,4 @@
-"""Solutions to notebook 06's exercises: a setup of your own, Activity waits, and a history budget."""
+"""Solutions to notebook 06's exercises: a setup of your own, Activity waits, and what a crash repeats."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from temporalio.api.enums.v1 import EventType
 from temporalio.client import WorkflowHandle
 from temporalio.worker import PollerBehaviorAutoscaling
 
-from bench import Growth, Setup
+from bench import Setup
 
 
 def high_volume_setup() -> Setup:
@@ -45,10 +45,17 @@ async def activity_waits(handle: WorkflowHandle) -> list[float]:
     return waits
 
 
-def turns_per_run_under(growth: Growth, budget_bytes: int) -> int:
-    """Exercise 3: the most turns one run may hold before its Event History passes ``budget_bytes``.
+async def markers_per_workflow_task(handle: WorkflowHandle) -> list[int]:
+    """Exercise 3: for each completed Workflow Task of a finished run, how many markers it wrote.
 
-    A run after continue-as-new starts with the carried-over turns, so leave
-    some room: this answer is for the first run of the chain.
+    A Workflow Task's markers are written only when it completes, so a crash
+    before then repeats all of them: with model and tool calls as Local
+    Activities that is every step of the run; with model calls only, one.
     """
-    return max((t.turn for t in growth.turns if t.history_bytes <= budget_bytes), default=0)
+    counts: list[int] = []
+    for event in (await handle.fetch_history()).events:
+        if event.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED:
+            counts.append(0)
+        elif event.event_type == EventType.EVENT_TYPE_MARKER_RECORDED:
+            counts[-1] += 1
+    return counts
