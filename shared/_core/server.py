@@ -77,9 +77,22 @@ back-to-back steps queued for up to 50 ms each: a seven-step agent took about
 400 ms instead of about 150 ms (``make bench`` measures both).
 """
 
+DRAINAGE_CHECK_INTERVAL = "1s"
+"""How soon the dev server sees that a Worker Deployment Version no longer has open pinned runs.
+
+A version that stopped being current is "draining" while pinned runs remain
+on it, and "drained" once none do; then its Workers can be shut down.
+Temporal checks every 3 minutes, after a 3-minute grace period for
+visibility to catch up (``matching.wv.VersionDrainageStatus*``). The dev
+server's visibility store is up to date at once, so notebook 11 checks every
+second and can retire a version while you watch.
+"""
+
 DYNAMIC_CONFIG = {
     "history.timerProcessorMaxTimeShift": f'"{TIMER_PRECISION}"',
     "history.transferProcessorMaxPollRPS": str(TRANSFER_QUEUE_READS_PER_S),
+    "matching.wv.VersionDrainageStatusRefreshInterval": f'"{DRAINAGE_CHECK_INTERVAL}"',
+    "matching.wv.VersionDrainageStatusVisibilityGracePeriod": f'"{DRAINAGE_CHECK_INTERVAL}"',
 }
 """The dev server's ``--dynamic-config-value`` settings, each explained above."""
 
