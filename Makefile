@@ -35,16 +35,16 @@ $(STAMP): requirements.txt pyproject.toml
 	  while kill -0 $$pip 2>/dev/null; do sleep 2; printf '.'; done; \
 	  if wait $$pip; then echo " done (pip's log: $(VENV)/pip.log)"; \
 	  else echo " failed. The end of $(VENV)/pip.log:"; tail -n 15 $(VENV)/pip.log; \
-	  $(if $(WHEELHOUSE),echo "Has $(WHEELHOUSE) wheels for this machine, $$($(PYTHON) --version) on $$(uname -sm)? make wheelhouse printed those it has.";) exit 1; fi
+	  $(if $(WHEELHOUSE),echo "Does $(WHEELHOUSE) have wheels for this machine ($$($(PYTHON) --version) on $$(uname -sm))? make wheelhouse printed which it has.";) exit 1; fi
 	@touch $(STAMP)
 
 # Before a workshop with no internet: every wheel `make install` needs, for Linux (x86_64, aarch64; Windows through
 # WSL) and macOS (arm64, x86_64), Python 3.11 and 3.12, in wheelhouse/ or WHEELHOUSE=dir (about 1 GB).
 # Fewer: WHEELHOUSE_PLATFORMS="linux-x86_64 macos-arm64" WHEELHOUSE_PYTHONS=3.12. See tools/wheelhouse.py.
+WHEELHOUSE_FOR := $(if $(WHEELHOUSE_PLATFORMS),--platform $(WHEELHOUSE_PLATFORMS)) $(if $(WHEELHOUSE_PYTHONS),--python $(WHEELHOUSE_PYTHONS))
 wheelhouse:
-	@$(MAKE) --no-print-directory install WHEELHOUSE=
-	$(BIN)/python tools/wheelhouse.py $(or $(WHEELHOUSE),wheelhouse) \
-		$(if $(WHEELHOUSE_PLATFORMS),--platform $(WHEELHOUSE_PLATFORMS)) $(if $(WHEELHOUSE_PYTHONS),--python $(WHEELHOUSE_PYTHONS))
+	@$(MAKE) -s --no-print-directory install WHEELHOUSE=
+	$(BIN)/python tools/wheelhouse.py $(or $(WHEELHOUSE),wheelhouse) $(WHEELHOUSE_FOR)
 
 # JupyterLab refuses to run as root (as in many containers) unless told it is deliberate.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)

