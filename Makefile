@@ -15,21 +15,36 @@ OFFLINE := env -u OPENAI_API_KEY -u OPENAI_BASE_URL -u OPENAI_MODEL -u TEMPORAL_
 
 LINTED := shared recipes bench tests notebooks examples tools
 
-.PHONY: lab test bench lint install doctor exercises clean real-model test-real-model
+.PHONY: lab test bench lint install doctor exercises clean real-model test-real-model wheelhouse
 
 install: $(STAMP)
+
+# With no internet: `make install WHEELHOUSE=dir` installs from a folder that `make wheelhouse` filled, and from
+# nothing else: no index, no pip configuration file or PIP_* variable (which could name another source).
+PIP := $(if $(WHEELHOUSE),PIP_CONFIG_FILE=/dev/null $(BIN)/python -m pip --isolated,$(BIN)/python -m pip)
+PIP_SOURCE := $(if $(WHEELHOUSE),--no-index --find-links $(abspath $(WHEELHOUSE)))
 
 # pip's own log goes to .venv/pip.log; the terminal gets a dot every 2 s, so a minute is never silent.
 $(STAMP): requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; this is " + sys.version.split()[0] + ". Run: make PYTHON=python3.12 ...")'
-	@echo "Creating $(VENV) with $$($(PYTHON) --version) and installing the pinned requirements (about a minute the first time)."
+	@$(if $(WHEELHOUSE),test -d $(WHEELHOUSE) || { echo "WHEELHOUSE=$(WHEELHOUSE) is not a folder: make wheelhouse fills one"; exit 1; })
+	@echo "Creating $(VENV) with $$($(PYTHON) --version) and installing the pinned requirements $(if $(WHEELHOUSE),from $(WHEELHOUSE) only,(about a minute the first time))."
 	@$(PYTHON) -m venv $(VENV)
-	@set -o pipefail; { $(BIN)/python -m pip install --upgrade pip && \
-		$(BIN)/python -m pip install --progress-bar off -r requirements.txt -e . ; } > $(VENV)/pip.log 2>&1 & pip=$$!; \
+	@set -o pipefail; { $(PIP) install $(PIP_SOURCE) --upgrade pip && \
+		$(PIP) install $(PIP_SOURCE) --progress-bar off -r requirements.txt -e . ; } > $(VENV)/pip.log 2>&1 & pip=$$!; \
 	  while kill -0 $$pip 2>/dev/null; do sleep 2; printf '.'; done; \
 	  if wait $$pip; then echo " done (pip's log: $(VENV)/pip.log)"; \
-	  else echo " failed. The end of $(VENV)/pip.log:"; tail -n 15 $(VENV)/pip.log; exit 1; fi
+	  else echo " failed. The end of $(VENV)/pip.log:"; tail -n 15 $(VENV)/pip.log; \
+	  $(if $(WHEELHOUSE),echo "Does $(WHEELHOUSE) have wheels for this machine ($$($(PYTHON) --version) on $$(uname -sm))? make wheelhouse printed which it has.";) exit 1; fi
 	@touch $(STAMP)
+
+# Before a workshop with no internet: every wheel `make install` needs, for Linux (x86_64, aarch64; Windows through
+# WSL) and macOS (arm64, x86_64), Python 3.11 and 3.12, in wheelhouse/ or WHEELHOUSE=dir (about 1 GB).
+# Fewer: WHEELHOUSE_PLATFORMS="linux-x86_64 macos-arm64" WHEELHOUSE_PYTHONS=3.12. See tools/wheelhouse.py.
+WHEELHOUSE_FOR := $(if $(WHEELHOUSE_PLATFORMS),--platform $(WHEELHOUSE_PLATFORMS)) $(if $(WHEELHOUSE_PYTHONS),--python $(WHEELHOUSE_PYTHONS))
+wheelhouse:
+	@$(MAKE) -s --no-print-directory install WHEELHOUSE=
+	$(BIN)/python tools/wheelhouse.py $(or $(WHEELHOUSE),wheelhouse) $(WHEELHOUSE_FOR)
 
 # JupyterLab refuses to run as root (as in many containers) unless told it is deliberate.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
