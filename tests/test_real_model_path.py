@@ -13,7 +13,7 @@ import pytest
 from temporalio.client import Client
 
 from recipes.nb01_durable_agent.weather_agent import WeatherAgentWorkflow, get_weather
-from shared import Connection, agents_plugin, history_table, select_model, start_worker
+from shared import Connection, agents_plugin, history_table, select_model, setup, start_worker
 from tests.openai_stub import (
     SERVER_ERROR,
     StubOpenAI,
@@ -105,3 +105,27 @@ def test_base_url_without_a_model_name_is_a_clear_error() -> None:
 def test_no_key_means_the_offline_model() -> None:
     choice = select_model({})
     assert choice.offline and "offline model" in choice.description
+
+
+async def test_setup_can_ask_for_the_offline_model_whatever_the_environment_names(
+    conn: Connection, task_queue: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A section that measures payloads runs on the offline model even with a real model configured."""
+    stub = StubOpenAI([])  # any request to it fails the run: the offline model must answer without it
+    with serve(stub):
+        monkeypatch.setenv("OPENAI_BASE_URL", stub.base_url)
+        monkeypatch.setenv("OPENAI_MODEL", "qwen-on-loopback")
+        measuring = await setup(offline_model=True, quiet=True)
+        worker = await start_worker(
+            measuring.client, task_queue=task_queue, workflows=[WeatherAgentWorkflow], activities=[get_weather]
+        )
+        try:
+            handle = await measuring.client.start_workflow(
+                WeatherAgentWorkflow.run, "weather in Lima?", id=f"offline-{uuid.uuid4()}", task_queue=task_queue
+            )
+            answer = await handle.result()
+        finally:
+            await worker.stop()
+    assert "asked for by setup(offline_model=True)" in measuring.describe()
+    assert answer.startswith("(offline model)")
+    assert stub.requests == []

@@ -19,6 +19,7 @@ from temporalio.openai_agents import ModelActivityParameters
 from shared._core.errors import CookbookError, check_type
 from shared._core.logs import route_temporal_logs_to_file
 from shared._core.models import ModelChoice, agents_plugin, select_model
+from shared._core.models import offline_model as _offline_model
 from shared._core.server import DevServer, check_server_options, start_dev_server
 
 CONNECT_TIMEOUT_S = 5.0
@@ -84,6 +85,7 @@ async def setup(
     external_storage: ExternalStorage | None = None,
     tracing: bool = False,
     ui_codec_endpoint: str | None = None,
+    offline_model: bool = False,
 ) -> Connection:
     """Connect to Temporal with the OpenAI Agents plugin, starting the embedded server if needed.
 
@@ -101,11 +103,13 @@ async def setup(
     (``claim_check``); ``tracing`` records OpenTelemetry spans
     (``start_tracing``); ``ui_codec_endpoint`` points the embedded server's
     Web UI at a codec server. Each of these loads its extra only when asked for.
+    ``offline_model`` runs this client's Workers on the offline model whatever
+    the environment names: for a measurement of payloads, not of answers.
     Every argument is checked before anything starts or stops.
     """
     _check_setup_arguments(locals())
     route_temporal_logs_to_file()
-    model = select_model()
+    model = _offline_model("asked for by setup(offline_model=True)") if offline_model else select_model()
     if tracing:
         from shared._extras.tracing import start_tracing  # an extra: loaded only when asked for
 
@@ -138,6 +142,7 @@ _SETUP_TYPES: dict[str, tuple[tuple[type, ...], str]] = {
     "encrypt": ((bool,), "True or False"),
     "external_storage": ((ExternalStorage, type(None)), "an ExternalStorage: pass claim_check(directory)"),
     "tracing": ((bool,), "True or False"),
+    "offline_model": ((bool,), "True or False"),
 }
 """What each ``setup()`` argument takes, and how to say so."""
 

@@ -222,12 +222,13 @@ def select_model(env: Mapping[str, str] | None = None) -> ModelChoice:
             offline=False,
             export_traces=True,
         )
-    return ModelChoice(
-        OfflineModelProvider(),
-        "the offline model",
-        "the offline model, a deterministic stand-in (set OPENAI_API_KEY to use a real model)",
-        offline=True,
-    )
+    return offline_model("set OPENAI_API_KEY to use a real model")
+
+
+def offline_model(why: str) -> ModelChoice:
+    """The offline model, a deterministic stand-in; ``why`` ends its description line."""
+    description = f"the offline model, a deterministic stand-in ({why})"
+    return ModelChoice(OfflineModelProvider(), "the offline model", description, offline=True)
 
 
 def uses_real_model(env: Mapping[str, str] | None = None) -> bool:
