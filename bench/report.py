@@ -15,6 +15,7 @@ from bench.overhead import PLAIN, OverheadRow
 from bench.recovery import Recovery
 from bench.setups import BEFORE
 from bench.startup import Startup
+from bench.workers import WorkersPoint
 from recipes.nb06_what_durability_costs.bench_agent import STEPS
 
 LIMIT_NAMES = {
@@ -34,6 +35,7 @@ class Results:
     recovery: list[Recovery] = field(default_factory=list)
     startup: list[Startup] = field(default_factory=list)
     growth: list[Growth] = field(default_factory=list)
+    workers: list[WorkersPoint] = field(default_factory=list)
     load_before: tuple[float, float, float] | None = None
     load_after: tuple[float, float, float] | None = None
 
@@ -85,6 +87,13 @@ class Results:
                 if chat.continued_at() is not None:
                     detail += f" (the chat did, at turn {chat.continued_at()})"
             rows.append(("history", chat.name, value, detail))
+        one = next((p for p in self.workers if p.processes == 1), None)
+        for point in self.workers:
+            detail = f"{point.agents} agents at once, median of {len(point.walls_s)} round(s)"
+            if one is not None and point is not one:
+                detail += f", {point.agents_per_s / one.agents_per_s:.2f}x one process"
+            what = f"{point.processes} Worker process{'es' if point.processes > 1 else ''}"
+            rows.append(("workers", what, f"{point.steps_per_s:.0f} steps/s", detail))
         return rows
 
     def __repr__(self) -> str:
@@ -117,6 +126,7 @@ class Results:
             "recovery": [d.as_dict() for d in self.recovery],
             "startup": [s.as_dict() for s in self.startup],
             "history_growth": [g.as_dict() for g in self.growth],
+            "workers": [p.as_dict() for p in self.workers],
         }
 
 
