@@ -53,7 +53,7 @@ async def run(sections: list[str], quick: bool) -> Results:
             progress("recovery: SIGKILL a worker process mid-tool")
             results.recovery = await recovery.measure_recovery(defaults.client)
         if "workers" in sections:
-            counts, agents, rounds = ((1, 2), 20, 1) if quick else ((1, 2, 3), 60, 3)
+            counts, agents, rounds = ((1, 2), 20, 1) if quick else ((1, 2, 3), 60, 5)
             progress(f"workers: {agents} agents on 1 to {counts[-1]} Worker processes, {rounds} round(s)")
             results.workers = await workers.measure_workers(defaults.client, counts, agents, rounds)
         if "history" in sections:

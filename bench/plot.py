@@ -1,4 +1,4 @@
-"""The benchmark's three pictures: overhead per setup, throughput against concurrency, history size against turns."""
+"""The benchmark's pictures: overhead per setup, throughput against concurrency and Worker processes, history size."""
 
 from __future__ import annotations
 
@@ -45,6 +45,17 @@ def growth_axes(results: Results, ax: Axes) -> None:
     ax.legend(fontsize="small")
 
 
+def workers_axes(results: Results, ax: Axes) -> None:
+    """Steps per second against the number of Worker processes on one Task Queue."""
+    points = results.workers
+    ax.plot([p.processes for p in points], [p.steps_per_s for p in points], marker="o")
+    ax.set_xticks([p.processes for p in points])
+    ax.set_ylim(bottom=0)
+    ax.set_xlabel("Worker processes on one Task Queue (this machine)")
+    ax.set_ylabel("steps per second")
+    ax.set_title("Throughput against Worker processes")
+
+
 @dataclass
 class BenchPicture:
     """The benchmark's figure: a PNG in Jupyter, one line of what it shows elsewhere."""
@@ -66,6 +77,7 @@ def picture(results: Results) -> BenchPicture:
         for name, draw, data in (
             ("overhead per setup", overhead_axes, results.overhead),
             ("throughput against concurrency", concurrency_axes, results.concurrency),
+            ("throughput against Worker processes", workers_axes, results.workers),
             ("history size against turns", growth_axes, results.growth),
         )
         if data
