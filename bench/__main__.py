@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 import shared
-from bench import concurrency, history_growth, long_task, overhead, recovery, setups, startup
+from bench import concurrency, history_growth, long_task, overhead, recovery, setups, startup, workers
 from bench.harness import Harness
 from bench.plot import picture
 from bench.report import Results, load_average
@@ -25,7 +25,7 @@ from recipes.nb04_long_running_agents import chat_agent
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 """Where the JSON and the PNG go (git-ignored)."""
 
-SECTIONS = ("overhead", "concurrency", "recovery", "startup", "history", "long-task")
+SECTIONS = ("overhead", "concurrency", "recovery", "startup", "history", "long-task", "workers")
 
 
 def progress(message: str) -> None:
@@ -52,6 +52,10 @@ async def run(sections: list[str], quick: bool) -> Results:
         if "recovery" in sections:
             progress("recovery: SIGKILL a worker process mid-tool")
             results.recovery = await recovery.measure_recovery(defaults.client)
+        if "workers" in sections:
+            counts, agents, rounds = ((1, 2), 20, 1) if quick else ((1, 2, 3), 60, 5)
+            progress(f"workers: {agents} agents on 1 to {counts[-1]} Worker processes, {rounds} round(s)")
+            results.workers = await workers.measure_workers(defaults.client, counts, agents, rounds)
         if "history" in sections:
             turns = 30 if quick else 100
             progress(f"history growth: a chat of {turns} turns, with and without continue-as-new")

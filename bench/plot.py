@@ -1,4 +1,4 @@
-"""The benchmark's four pictures: overhead, throughput, history size against chat turns and against model calls."""
+"""The benchmark's pictures: overhead, throughput (concurrency, Worker processes), history (turns, model calls)."""
 
 from __future__ import annotations
 
@@ -56,6 +56,17 @@ def long_task_axes(results: Results, ax: Axes) -> None:
     ax.legend(fontsize="small")
 
 
+def workers_axes(results: Results, ax: Axes) -> None:
+    """Steps per second against the number of Worker processes on one Task Queue."""
+    points = results.workers
+    ax.plot([p.processes for p in points], [p.steps_per_s for p in points], marker="o")
+    ax.set_xticks([p.processes for p in points])
+    ax.set_ylim(bottom=0)
+    ax.set_xlabel("Worker processes on one Task Queue (this machine)")
+    ax.set_ylabel("steps per second")
+    ax.set_title("Throughput against Worker processes")
+
+
 @dataclass
 class BenchPicture:
     """The benchmark's figure: a PNG in Jupyter, one line of what it shows elsewhere."""
@@ -77,6 +88,7 @@ def picture(results: Results) -> BenchPicture:
         for name, draw, data in (
             ("overhead per setup", overhead_axes, results.overhead),
             ("throughput against concurrency", concurrency_axes, results.concurrency),
+            ("throughput against Worker processes", workers_axes, results.workers),
             ("history size against turns", growth_axes, results.growth),
             ("history size against model calls", long_task_axes, results.long_tasks),
         )

@@ -16,6 +16,7 @@ from bench.overhead import PLAIN, OverheadRow
 from bench.recovery import Recovery
 from bench.setups import BEFORE
 from bench.startup import Startup
+from bench.workers import WorkersPoint
 from recipes.nb06_what_durability_costs.bench_agent import STEPS
 
 LIMIT_NAMES = {
@@ -36,6 +37,7 @@ class Results:
     startup: list[Startup] = field(default_factory=list)
     growth: list[Growth] = field(default_factory=list)
     long_tasks: list[LongTask] = field(default_factory=list)
+    workers: list[WorkersPoint] = field(default_factory=list)
     load_before: tuple[float, float, float] | None = None
     load_after: tuple[float, float, float] | None = None
 
@@ -89,6 +91,13 @@ class Results:
             rows.append(("history", chat.name, value, detail))
         for task in self.long_tasks:
             rows.append(("long task", task.name, *long_task_row(task)))
+        one = next((p for p in self.workers if p.processes == 1), None)
+        for point in self.workers:
+            detail = f"{point.agents} agents at once, median of {len(point.walls_s)} round(s)"
+            if one is not None and point is not one:
+                detail += f", {point.agents_per_s / one.agents_per_s:.2f}x one process"
+            what = f"{point.processes} Worker process{'es' if point.processes > 1 else ''}"
+            rows.append(("workers", what, f"{point.steps_per_s:.0f} steps/s", detail))
         return rows
 
     def __repr__(self) -> str:
@@ -122,6 +131,7 @@ class Results:
             "startup": [s.as_dict() for s in self.startup],
             "history_growth": [g.as_dict() for g in self.growth],
             "long_task": [t.as_dict() for t in self.long_tasks],
+            "workers": [p.as_dict() for p in self.workers],
         }
 
 

@@ -12,6 +12,7 @@ package                             notebook
 ``nb07_teams_of_agents``            ``07_teams_of_agents.ipynb``: teams of agents
 ``nb08_mcp_and_streaming``          ``08_mcp_and_streaming.ipynb``: MCP tools and streaming
 ``nb09_agents_in_production``       ``09_agents_in_production.ipynb``: agents in production
+``nb10_agents_at_scale``            ``10_agents_at_scale.ipynb``: sub-agents, a model budget, many Workers, long tasks
 ``nb11_changing_running_agents``    ``11_changing_running_agents.ipynb``: versioning, upgrades, reset
 ``exercises``, ``solutions``        each notebook's exercise starters (``exNN_*``) and solutions
 ==================================  ==========================================================
@@ -21,7 +22,7 @@ Workflows, Activities and their inputs, with no side effects on import, so
 the Workflow sandbox can re-import them; each lists what a Worker hosts in
 ``WORKFLOWS`` and ``ACTIVITIES`` (and, for a Worker process, ``SETUP_OPTIONS``).
 A few are client-side drivers (``crash_drills``, ``chat_script``,
-``chat_growth``) or a service (``inventory_mcp``); they live beside the
+``chat_growth``, ``fleet``) or a service (``inventory_mcp``); they live beside the
 Workflows they drive because the notebooks show them as recipes to copy.
 
 The rule: a notebook's package imports only its own and earlier notebooks'

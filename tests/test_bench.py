@@ -17,8 +17,12 @@ from temporalio.client import WorkflowExecutionStatus
 from bench import Harness, Results, measure_concurrency, measure_growth, measure_overhead, picture
 from bench.overhead import PLAIN
 from bench.setups import ALL_LOCAL, BEFORE, DEFAULTS, LOCAL_MODEL_CALLS, OVERHEAD_SETUPS
+from bench.workers import AGENT_STEPS, TASK, measure_workers
 from recipes.nb04_long_running_agents import chat_agent
 from recipes.nb06_what_durability_costs.bench_agent import PROMPT, STEPS, run_plain
+from recipes.nb10_agents_at_scale import supervisor
+from recipes.nb10_agents_at_scale.fleet import activity_starts, run_many
+from recipes.nb10_agents_at_scale.supervisor import SpecialistWorkflow
 from shared import Connection, start_worker
 from shared._core.offline_model import OfflineModelProvider
 from shared._core.server import DYNAMIC_CONFIG
@@ -93,5 +97,23 @@ def test_an_unknown_section_is_refused_in_one_line() -> None:
         [sys.executable, "-m", "bench", "--only", "overhead,speed"], capture_output=True, text=True, timeout=120
     )
     assert done.returncode == 2
-    sections = "overhead, concurrency, recovery, startup, history, long-task"
+    sections = "overhead, concurrency, recovery, startup, history, long-task, workers"
     assert f"unknown section(s) speed; choose from {sections}" in done.stderr
+
+
+async def test_the_workers_section_times_each_number_of_worker_processes(conn: Connection) -> None:
+    points = await measure_workers(conn.client, counts=(1, 2), agents=3, rounds=2)
+    assert [(p.processes, p.agents, len(p.walls_s)) for p in points] == [(1, 3, 2), (2, 3, 2)]
+    assert "workers" in Results(workers=points).as_dict()
+    rows = Results(workers=points).rows()
+    assert [row[:2] for row in rows] == [("workers", "1 Worker process"), ("workers", "2 Worker processes")]
+    assert "x one process" in rows[1][3]
+
+
+async def test_a_workers_agent_takes_the_stated_number_of_steps(conn: Connection, task_queue: str) -> None:
+    worker = await start_worker(conn.client, supervisor, task_queue=task_queue)
+    try:
+        burst = await run_many(conn.client, SpecialistWorkflow.run, [TASK], id_prefix=task_queue, task_queue=task_queue)
+    finally:
+        await worker.stop()
+    assert len(await activity_starts(burst.handles)) == AGENT_STEPS == 3

@@ -26,6 +26,7 @@ WORKER_MODULES = [  # every module a Worker process hosts in the notebooks, test
     "recipes.nb08_mcp_and_streaming.inventory_worker",
     "recipes.nb09_agents_in_production.encrypted_worker",
     "recipes.nb09_agents_in_production.flight_agent",
+    "recipes.nb10_agents_at_scale.supervisor",
 ]
 NOT_IN_A_WORKER = ["shared._views", "shared._extras", "ipywidgets", "matplotlib", "IPython"]
 

@@ -26,6 +26,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+import httpx2
 from agents import (
     AgentOutputSchemaBase,
     Handoff,
@@ -39,6 +40,7 @@ from agents import (
     Usage,
 )
 from agents.items import TResponseStreamEvent
+from openai import RateLimitError
 from openai.types.responses import ResponseFunctionToolCall, ResponseOutputMessage, ResponseOutputText
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
@@ -74,6 +76,9 @@ class ModelFault:
     """An agent that has handoffs hands off to an agent that does not exist, instead of asking the model."""
     off_schema_answer: bool = False
     """An agent with an output type gets a final answer whose JSON has none of the type's fields."""
+    retry_after_s: float = 0.0
+    """Attempt 1 of each model call is refused with HTTP 429 and this ``Retry-After``, as a provider over its
+    rate limit answers; the plugin retries after that long, not after its retry policy's interval."""
 
 
 def inject_model_fault(workflow_id: str, fault: ModelFault) -> None:
@@ -169,8 +174,17 @@ class FaultInjectingProvider(ModelProvider):
 async def _before_call(fault: ModelFault) -> None:
     """Wait the fault's delay, then fail attempt 1 if the fault says so."""
     await asyncio.sleep(fault.delay_s)
+    if fault.retry_after_s and activity.info().attempt == 1:
+        raise _rate_limited(fault.retry_after_s)
     if fault.fail_first_attempt and activity.info().attempt == 1:
         raise _dropped("the connection dropped before the reply")
+
+
+def _rate_limited(retry_after_s: float) -> RateLimitError:
+    """The error the OpenAI client raises for a 429 with ``Retry-After``: the plugin reads the header."""
+    request = httpx2.Request("POST", "https://model-server.invalid/v1/responses")
+    response = httpx2.Response(429, headers={"retry-after": f"{retry_after_s:g}"}, request=request)
+    return RateLimitError(f"{LABEL} 429 Too Many Requests", response=response, body=None)
 
 
 def _dropped(what: str) -> ApplicationError:
