@@ -1,4 +1,4 @@
-"""Notebook 08's exercises: each check passes on the solution and fails on the unedited starter.
+"""Notebook 09's exercises: each check passes on the solution and fails on the unedited starter.
 
 The MCP exercises run their module as a real stdio MCP server process; the
 streaming exercise runs on the real embedded server with a real subscriber.
@@ -12,15 +12,15 @@ from types import ModuleType
 
 import pytest
 
-from recipes.nb08_mcp_and_streaming.inventory_agent import ShopAssistantWorkflow, ShopRequest
-from recipes.nb08_mcp_and_streaming.inventory_worker import MODEL_PARAMS, inventory_over_stdio
-from recipes.nb08_mcp_and_streaming.streaming_agent import MODEL_PARAMS as STREAMING_PARAMS
-from recipes.nb08_mcp_and_streaming.streaming_agent import STREAM_TOPIC
+from recipes.nb09_mcp_and_streaming.inventory_agent import ShopAssistantWorkflow, ShopRequest
+from recipes.nb09_mcp_and_streaming.inventory_worker import MODEL_PARAMS, inventory_over_stdio
+from recipes.nb09_mcp_and_streaming.streaming_agent import MODEL_PARAMS as STREAMING_PARAMS
+from recipes.nb09_mcp_and_streaming.streaming_agent import STREAM_TOPIC
 from shared import Connection, HistoryTable, history_table, setup, start_worker, stream_reply
 from tests.exercises import solution_and_starter
 
 SERVERS = {
-    f"{package}-{exercise}": functools.partial(inventory_over_stdio, module=f"recipes.{package}.ex08_{exercise}")
+    f"{package}-{exercise}": functools.partial(inventory_over_stdio, module=f"recipes.{package}.ex09_{exercise}")
     for package in ("solutions", "exercises")
     for exercise in ("mcp_tool", "mcp_validation")
 }
@@ -29,7 +29,7 @@ SERVERS = {
 def server_of(module: ModuleType) -> str:
     """The name under which the shop runs an exercise's MCP server module: ``solutions-mcp_tool``, say."""
     _, package, name = module.__name__.split(".")
-    return f"{package}-{name.removeprefix('ex08_')}"
+    return f"{package}-{name.removeprefix('ex09_')}"
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +39,7 @@ async def shop(conn: Connection) -> Connection:
 
 
 async def ask(shop: Connection, server: str, prompt: str) -> tuple[str, HistoryTable]:
-    task_queue = f"ex08-{uuid.uuid4().hex[:8]}"
+    task_queue = f"ex09-{uuid.uuid4().hex[:8]}"
     worker = await start_worker(shop.client, task_queue=task_queue, workflows=[ShopAssistantWorkflow])
     handle = await shop.client.start_workflow(
         ShopAssistantWorkflow.run, ShopRequest(prompt, server), id=task_queue, task_queue=task_queue
@@ -49,7 +49,7 @@ async def ask(shop: Connection, server: str, prompt: str) -> tuple[str, HistoryT
     return answer, await history_table(handle)
 
 
-@solution_and_starter("ex08_mcp_tool", starter_fails_with="no restock_item tool")
+@solution_and_starter("ex09_mcp_tool", starter_fails_with="no restock_item tool")
 async def test_exercise_1_the_agent_restocks_with_a_third_tool(ex: ModuleType, shop: Connection) -> None:
     answer, table = await ask(shop, server_of(ex), "Restock 5 units of Tent.")
     tools = table.steps[0].result
@@ -61,10 +61,10 @@ async def test_exercise_1_the_agent_restocks_with_a_third_tool(ex: ModuleType, s
     )
 
 
-@solution_and_starter("ex08_stream_two_agents", starter_fails_with="the subscriber saw 1 streamed reply")
+@solution_and_starter("ex09_stream_two_agents", starter_fails_with="the subscriber saw 1 streamed reply")
 async def test_exercise_2_both_replies_stream(ex: ModuleType, conn: Connection) -> None:
     client = (await setup(model_params=STREAMING_PARAMS, quiet=True)).client
-    task_queue = f"ex08-{uuid.uuid4().hex[:8]}"
+    task_queue = f"ex09-{uuid.uuid4().hex[:8]}"
     worker = await start_worker(client, task_queue=task_queue, workflows=[ex.PlanAndPackWorkflow])
     handle = await client.start_workflow(
         ex.PlanAndPackWorkflow.run, "Plan a night by the river", id=task_queue, task_queue=task_queue
@@ -80,7 +80,7 @@ async def test_exercise_2_both_replies_stream(ex: ModuleType, conn: Connection) 
     assert reply.text == result
 
 
-@solution_and_starter("ex08_mcp_validation", starter_fails_with="the input validator should refuse it")
+@solution_and_starter("ex09_mcp_validation", starter_fails_with="the input validator should refuse it")
 async def test_exercise_3_the_server_refuses_a_reservation_over_the_limit(ex: ModuleType, shop: Connection) -> None:
     answer, table = await ask(shop, server_of(ex), "Reserve 8 units of Lantern.")
     call = next(s for s in table.steps if s.kind == "mcp call")

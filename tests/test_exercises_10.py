@@ -1,4 +1,4 @@
-"""Notebook 09's exercises: each check passes on the solution and fails on the unedited starter.
+"""Notebook 10's exercises: each check passes on the solution and fails on the unedited starter.
 
 The checks run real Workflows on the embedded server: a history written
 under the old key, read after the rotation; a chat whose model inputs all go
@@ -21,7 +21,7 @@ from temporalio.converter import DataConverter
 from recipes.nb01_durable_agent.weather_agent import ACTIVITIES, WORKFLOWS, WeatherAgentWorkflow
 from recipes.nb04_long_running_agents.chat_agent import ACTIVITIES as CHAT_ACTIVITIES
 from recipes.nb04_long_running_agents.chat_agent import ChatAgentWorkflow, ChatInput
-from recipes.nb09_agents_in_production.chat_growth import measure_growth
+from recipes.nb10_agents_in_production.chat_growth import measure_growth
 from shared import (
     Connection,
     CookbookError,
@@ -37,7 +37,7 @@ from shared._extras.codec import new_key as new_key_text
 from shared._extras.codec import parse_key
 from tests.exercises import solution_and_starter
 
-EX = "ex09_production"
+EX = "ex10_production"
 
 
 @pytest.fixture(autouse=True)

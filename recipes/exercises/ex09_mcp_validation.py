@@ -6,13 +6,13 @@ limit where the server's input validator enforces it, in the type of
 runs and nothing leaves the shelf. Then look at the history table: is the
 refused call retried?
 
-Check your work with ``make exercises NB=08``.
+Check your work with ``make exercises NB=09``.
 """
 
 from __future__ import annotations
 
-from recipes.nb08_mcp_and_streaming import inventory_mcp
-from recipes.nb08_mcp_and_streaming.inventory_mcp import inventory, main
+from recipes.nb09_mcp_and_streaming import inventory_mcp
+from recipes.nb09_mcp_and_streaming.inventory_mcp import inventory, main
 
 MAX_PER_ORDER = 5
 
@@ -23,7 +23,7 @@ inventory.remove_tool("reserve_item")
 async def reserve_item(item: str, quantity: int) -> str:
     """Reserve a quantity of an item for a customer, at most five per order."""
     # TODO: let the server's input validator enforce MAX_PER_ORDER. Look at how `reserve_item` in
-    #       recipes/nb08_mcp_and_streaming/inventory_mcp.py gives `quantity` its lower bound.
+    #       recipes/nb09_mcp_and_streaming/inventory_mcp.py gives `quantity` its lower bound.
     return await inventory_mcp.reserve_item(item, quantity)
 
 

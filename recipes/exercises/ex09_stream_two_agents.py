@@ -3,7 +3,7 @@
 The planner's reply streams; the packer's does not, so a subscriber sees only
 the plan and then waits in silence. Make the packer stream too.
 
-Check your work with ``make exercises NB=08``.
+Check your work with ``make exercises NB=09``.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 from agents import Agent, Runner
 from temporalio import workflow
 
-from recipes.nb08_mcp_and_streaming.streaming_agent import TripPlannerWorkflow, streamed  # noqa: F401 (you will need `streamed`)
+from recipes.nb09_mcp_and_streaming.streaming_agent import TripPlannerWorkflow, streamed  # noqa: F401 (you will need `streamed`)
 
 
 @workflow.defn

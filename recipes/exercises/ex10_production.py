@@ -1,8 +1,8 @@
-"""Starters for notebook 09's exercises: rotate the key, move the claim check's threshold, add a span attribute.
+"""Starters for notebook 10's exercises: rotate the key, move the claim check's threshold, add a span attribute.
 
-Each ``TODO`` marks what to change; check your work with ``make exercises NB=09``.
-``tests/test_exercises_09.py`` runs the same checks on this module and on
-``recipes/solutions/ex09_production.py``: they fail here until you finish the exercise.
+Each ``TODO`` marks what to change; check your work with ``make exercises NB=10``.
+``tests/test_exercises_10.py`` runs the same checks on this module and on
+``recipes/solutions/ex10_production.py``: they fail here until you finish the exercise.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ with workflow.unsafe.imports_passed_through():  # the sandbox reuses these modul
     from shared import EncryptionCodec, claim_check
 
 MESSAGE_SIZE = 3000
-"""The size of the user's messages in notebook 09's chat (``chat_growth.trip_notes``)."""
+"""The size of the user's messages in notebook 10's chat (``chat_growth.trip_notes``)."""
 
 
 class RotatingCodec(PayloadCodec):

@@ -1,4 +1,4 @@
-"""Notebook 08, `notebooks/08_mcp_and_streaming.ipynb`: Tools from an MCP server, and replies that stream, durably.
+"""Notebook 09, `notebooks/09_mcp_and_streaming.ipynb`: Tools from an MCP server, and replies that stream, durably.
 
 * ``inventory_mcp``: a small, real MCP server (a service process)
 * ``inventory_agent``: the shop assistant Workflow that uses it

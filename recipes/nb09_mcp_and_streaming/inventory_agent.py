@@ -2,7 +2,7 @@
 
 The Workflow names a server with ``temporal_mcp_server(name)``; it holds no
 connection. A Worker registers a factory under that name (see
-``recipes.nb08_mcp_and_streaming.inventory_worker``), and every MCP operation, listing the tools
+``recipes.nb09_mcp_and_streaming.inventory_worker``), and every MCP operation, listing the tools
 and calling one, runs as an Activity on the Worker: it is retried when it
 fails, and recorded in the Event History when it succeeds.
 """

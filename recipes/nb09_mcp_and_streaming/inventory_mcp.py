@@ -3,11 +3,11 @@
 It is written with the ``mcp`` package (``MCPServer``, the SDK's high-level
 server, called FastMCP before mcp 2.0) and runs in one of two ways:
 
-* over stdio, ``python -m recipes.nb08_mcp_and_streaming.inventory_mcp``: an MCP client starts it as
+* over stdio, ``python -m recipes.nb09_mcp_and_streaming.inventory_mcp``: an MCP client starts it as
   its own child process and talks to it through stdin and stdout. The stock
   lives in the process, so it starts fresh with every process;
 * as a long-lived service over Streamable HTTP,
-  ``python -m recipes.nb08_mcp_and_streaming.inventory_mcp --port 8765 --data stock.json``: it keeps
+  ``python -m recipes.nb09_mcp_and_streaming.inventory_mcp --port 8765 --data stock.json``: it keeps
   its stock in the JSON file, so a restarted server carries on where the last
   one stopped, and prints ``ready <url>`` once it accepts connections.
 

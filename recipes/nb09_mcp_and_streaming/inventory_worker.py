@@ -1,7 +1,7 @@
 """The Worker side of the shop assistant: how a Worker reaches the inventory MCP server.
 
 The factories here run in Activities on the Worker, never in the Workflow.
-Two serve the same server (``recipes.nb08_mcp_and_streaming.inventory_mcp``):
+Two serve the same server (``recipes.nb09_mcp_and_streaming.inventory_mcp``):
 
 * ``inventory-stdio`` starts it as a child process of the Worker and talks
   over stdin and stdout. The Worker owns that process: nothing to deploy, but
@@ -26,7 +26,7 @@ from mcp import stdio_client
 from temporalio.exceptions import ApplicationError
 from temporalio.openai_agents import ModelActivityParameters
 
-from recipes.nb08_mcp_and_streaming.inventory_agent import ShopAssistantWorkflow
+from recipes.nb09_mcp_and_streaming.inventory_agent import ShopAssistantWorkflow
 from shared import STATE_DIR
 
 URL_VARIABLE = "INVENTORY_MCP_URL"
@@ -58,7 +58,7 @@ def _stdio_log() -> TextIO:
     return open(STATE_DIR / f"mcp-stdio-{os.getpid()}.log", "a")  # stays open for the Worker's life
 
 
-def inventory_over_stdio(*, module: str = "recipes.nb08_mcp_and_streaming.inventory_mcp") -> MCPServerStdio:
+def inventory_over_stdio(*, module: str = "recipes.nb09_mcp_and_streaming.inventory_mcp") -> MCPServerStdio:
     """Start the server (or another ``module``) as the Worker's child process, talking over stdin and stdout."""
     params = {"command": sys.executable, "args": ["-m", module]}
     return StdioServerLoggingToFile(params=params, name="inventory-stdio")
@@ -74,6 +74,6 @@ def inventory_over_http() -> MCPServerStreamableHttp:
 
 MCP_SERVERS = {"inventory-stdio": inventory_over_stdio, "inventory": inventory_over_http}
 
-# What a Worker process needs: ``python -m shared recipes.nb08_mcp_and_streaming.inventory_worker``.
+# What a Worker process needs: ``python -m shared recipes.nb09_mcp_and_streaming.inventory_worker``.
 WORKFLOWS = [ShopAssistantWorkflow]
 SETUP_OPTIONS = {"model_params": MODEL_PARAMS, "mcp_servers": MCP_SERVERS}

@@ -1,4 +1,4 @@
-"""Notebook 09, `notebooks/09_agents_in_production.ipynb`: agents in production.
+"""Notebook 10, `notebooks/10_agents_in_production.ipynb`: agents in production.
 
 * ``encrypted_worker``: the weather agent on a Worker whose client encrypts every payload
 * ``long_chat``: notebook 04's chat, made to last by summarising

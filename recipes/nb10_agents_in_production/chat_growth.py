@@ -1,4 +1,4 @@
-"""Measure how a chat's Event History grows, turn by turn, and draw it (client-side code for notebook 09).
+"""Measure how a chat's Event History grows, turn by turn, and draw it (client-side code for notebook 10).
 
 ``measure_growth`` has a scripted conversation with a chat Workflow: each
 turn the user pastes a few kilobytes of trip notes, as people do. After each
@@ -84,7 +84,7 @@ class GrowthPlot:
 
     curves: list[Growth]
     step: str = "turn"
-    """What one point is: a chat's turn, or (notebook 10) an agent's model call."""
+    """What one point is: a chat's turn, or (notebook 11) an agent's model call."""
 
     def figure(self) -> Figure:
         """The curves on one chart, in kilobytes."""

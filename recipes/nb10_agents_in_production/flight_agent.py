@@ -1,6 +1,6 @@
 """An agent whose tool needs an API key, and gets it on the Worker, never through the Workflow.
 
-Notebook 09 runs this module in a Worker process started with the key in its
+Notebook 10 runs this module in a Worker process started with the key in its
 environment. The Workflow passes the tool only what the model asked for (the
 route); the Activity reads ``FLIGHTS_API_KEY`` from its own process when it
 runs. So the key never becomes a payload: it is in no Workflow input, no

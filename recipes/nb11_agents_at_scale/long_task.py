@@ -46,7 +46,7 @@ with workflow.unsafe.imports_passed_through():  # the sandbox reuses these modul
 
     from shared import MODEL_ACTIVITIES
 
-TASK_QUEUE = "nb10-long-task"
+TASK_QUEUE = "nb11-long-task"
 PAGE_CHARS = 8_000
 """How long each page is: about 1,300 words, a page of a manual or a long search result."""
 INSTRUCTIONS = "You are a careful researcher. Read pages with read_page, one at a time, then answer."

@@ -1,6 +1,6 @@
 """Exercise 08.1, solved: the inventory MCP server with a third tool, ``restock_item``.
 
-Run it the way the inventory server runs (``python -m recipes.solutions.ex08_mcp_tool``).
+Run it the way the inventory server runs (``python -m recipes.solutions.ex09_mcp_tool``).
 The Workflow does not change: the agent finds the new tool in the server's tool list.
 """
 
@@ -10,7 +10,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from recipes.nb08_mcp_and_streaming.inventory_mcp import inventory, main, stock
+from recipes.nb09_mcp_and_streaming.inventory_mcp import inventory, main, stock
 
 
 @inventory.tool()

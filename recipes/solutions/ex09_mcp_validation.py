@@ -12,8 +12,8 @@ from typing import Annotated
 
 from pydantic import Field
 
-from recipes.nb08_mcp_and_streaming import inventory_mcp
-from recipes.nb08_mcp_and_streaming.inventory_mcp import inventory, main
+from recipes.nb09_mcp_and_streaming import inventory_mcp
+from recipes.nb09_mcp_and_streaming.inventory_mcp import inventory, main
 
 MAX_PER_ORDER = 5
 

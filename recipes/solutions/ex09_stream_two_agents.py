@@ -9,7 +9,7 @@ from __future__ import annotations
 from agents import Agent
 from temporalio import workflow
 
-from recipes.nb08_mcp_and_streaming.streaming_agent import TripPlannerWorkflow, streamed
+from recipes.nb09_mcp_and_streaming.streaming_agent import TripPlannerWorkflow, streamed
 
 
 @workflow.defn

@@ -1,4 +1,4 @@
-"""Solutions to notebook 09's exercises: rotate the key, move the claim check's threshold, add a span attribute."""
+"""Solutions to notebook 10's exercises: rotate the key, move the claim check's threshold, add a span attribute."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ with workflow.unsafe.imports_passed_through():  # the sandbox reuses these modul
     from shared import CookbookError, EncryptionCodec, claim_check
 
 MESSAGE_SIZE = 3000
-"""The size of the user's messages in notebook 09's chat (``chat_growth.trip_notes``)."""
+"""The size of the user's messages in notebook 10's chat (``chat_growth.trip_notes``)."""
 
 
 class RotatingCodec(PayloadCodec):

@@ -1,6 +1,6 @@
-"""Solutions to notebook 11's exercises: pin a chat to the old version, find the bad step.
+"""Solutions to notebook 12's exercises: pin a chat to the old version, find the bad step.
 
-``tests/test_exercises_11.py`` checks this module and the starter in ``recipes/exercises/``.
+``tests/test_exercises_12.py`` checks this module and the starter in ``recipes/exercises/``.
 """
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client, WorkflowHandle
 from temporalio.common import PinnedVersioningOverride, WorkerDeploymentVersion
 
-from recipes.nb11_changing_running_agents.chat_v1 import ChatInput, TravelChat
-from recipes.nb11_changing_running_agents.versions import DEPLOYMENT, TASK_QUEUE
+from recipes.nb12_changing_running_agents.chat_v1 import ChatInput, TravelChat
+from recipes.nb12_changing_running_agents.versions import DEPLOYMENT, TASK_QUEUE
 from shared import CookbookError
 
 
