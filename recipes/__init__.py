@@ -13,6 +13,7 @@ package                             notebook
 ``nb08_keeping_agents_in_bounds``   ``08_keeping_agents_in_bounds.ipynb``: structured output, guardrails
 ``nb09_mcp_and_streaming``          ``09_mcp_and_streaming.ipynb``: MCP tools and streaming
 ``nb10_agents_in_production``       ``10_agents_in_production.ipynb``: agents in production
+``nb11_agents_at_scale``            ``11_agents_at_scale.ipynb``: agents at scale
 ``nb12_changing_running_agents``    ``12_changing_running_agents.ipynb``: versioning, upgrades, reset
 ``exercises``, ``solutions``        each notebook's exercise starters (``exNN_*``) and solutions
 ==================================  ==========================================================

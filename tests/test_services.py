@@ -59,7 +59,7 @@ async def test_a_service_that_never_says_ready_is_stopped_in_bounded_time(
     assert process is not None and not process.alive, "the process that never got ready is not left running"
 
 
-async def test_a_kernel_restart_leaves_no_process_of_notebook_08_running(tmp_path: Path) -> None:
+async def test_a_kernel_restart_leaves_no_process_of_notebook_09_running(tmp_path: Path) -> None:
     cell = f"""
 import os
 from shared import setup, start_service, start_worker, start_worker_process, free_port
