@@ -1,6 +1,6 @@
 """Throughput against the number of Worker processes on one Task Queue, on this machine.
 
-Notebook 10's specialists (``recipes.nb10_agents_at_scale.supervisor``) run
+Notebook 11's specialists (``recipes.nb11_agents_at_scale.supervisor``) run
 in Worker processes: one Task Queue served by 1 process, one by 2, one by 3,
 all started before anything is timed. Each round starts the same burst of
 agents on each queue in turn, so a machine that gets busier slows every row
@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from temporalio.client import Client
 
 import shared
-from recipes.nb10_agents_at_scale import fleet, supervisor
-from recipes.nb10_agents_at_scale.supervisor import SpecialistTask, SpecialistWorkflow
+from recipes.nb11_agents_at_scale import fleet, supervisor
+from recipes.nb11_agents_at_scale.supervisor import SpecialistTask, SpecialistWorkflow
 
 AGENT_STEPS = 3
 """Activities per agent: the model asks for the status check, the check runs, the model answers."""

@@ -10,10 +10,11 @@ package                             notebook
 ``nb05_testing_durable_agents``     ``05_testing_durable_agents.ipynb``: tests and replay
 ``nb06_what_durability_costs``      ``06_what_durability_costs.ipynb``: the agent the bench times
 ``nb07_teams_of_agents``            ``07_teams_of_agents.ipynb``: teams of agents
-``nb08_mcp_and_streaming``          ``08_mcp_and_streaming.ipynb``: MCP tools and streaming
-``nb09_agents_in_production``       ``09_agents_in_production.ipynb``: agents in production
-``nb10_agents_at_scale``            ``10_agents_at_scale.ipynb``: sub-agents, a model budget, many Workers, long tasks
-``nb11_changing_running_agents``    ``11_changing_running_agents.ipynb``: versioning, upgrades, reset
+``nb08_keeping_agents_in_bounds``   ``08_keeping_agents_in_bounds.ipynb``: structured output, guardrails
+``nb09_mcp_and_streaming``          ``09_mcp_and_streaming.ipynb``: MCP tools and streaming
+``nb10_agents_in_production``       ``10_agents_in_production.ipynb``: agents in production
+``nb11_agents_at_scale``            ``11_agents_at_scale.ipynb``: sub-agents, a model budget, many Workers, long tasks
+``nb12_changing_running_agents``    ``12_changing_running_agents.ipynb``: versioning, upgrades, reset
 ``exercises``, ``solutions``        each notebook's exercise starters (``exNN_*``) and solutions
 ==================================  ==========================================================
 
@@ -27,7 +28,8 @@ Workflows they drive because the notebooks show them as recipes to copy.
 
 The rule: a notebook's package imports only its own and earlier notebooks'
 packages (04's chat reuses 01's weather tool, 07's team reuses 02's slow
-work), and an exercise only its own and earlier notebooks'. Recipes build on
-``shared``'s public names; ``shared`` never imports ``recipes``.
+work, 08 guards 07's team), and an exercise only its own and earlier
+notebooks'. Recipes build on ``shared``'s public names; ``shared`` never
+imports ``recipes``.
 ``tests/test_layout.py`` checks all three.
 """

@@ -12,7 +12,7 @@ The package has three layers, one private folder each:
 * ``_views``: what a notebook shows: history tables and the checks lessons
   make of them, timelines, run chains, source code, the chat box, the
   approval panel, streamed replies, replay.
-* ``_extras``: production concerns of notebook 09: the payload codec and its
+* ``_extras``: production concerns of notebook 10: the payload codec and its
   server, the claim check, tracing.
 
 Three rules keep it simple:
@@ -76,7 +76,7 @@ _MODULES: dict[str, list[str]] = {
     "_views.run_chain": ["RunChain", "run_chain"],
     "_views.streaming": ["ReplyBox", "StreamedReply", "stream_reply"],
     "_views.timeline": ["timeline"],
-    # Production extras: notebook 09.
+    # Production extras: notebook 10.
     "_extras.claim_check": ["LocalBlobStore", "claim_check"],
     "_extras.codec": ["EncryptionCodec", "create_key_file", "new_key"],
     "_extras.codec_server": ["CodecServer", "decode_with", "start_codec_server"],

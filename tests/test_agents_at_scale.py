@@ -1,4 +1,4 @@
-"""Notebook 10's claims, checked against a real server and real Worker processes killed with SIGKILL.
+"""Notebook 11's claims, checked against a real server and real Worker processes killed with SIGKILL.
 
 * a supervisor's child Workflows keep working while its Worker is dead, and
   nothing is lost or repeated when a new Worker picks the supervisor up;
@@ -18,10 +18,10 @@ from datetime import datetime, timedelta
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import WorkflowExecutionStatus, WorkflowHandle
 
-from recipes.nb10_agents_at_scale import fleet, model_budget, supervisor
-from recipes.nb10_agents_at_scale.fleet import ActivityStart
-from recipes.nb10_agents_at_scale.model_budget import BudgetedAgentWorkflow
-from recipes.nb10_agents_at_scale.supervisor import SpecialistTask, SpecialistWorkflow, SupervisorRequest
+from recipes.nb11_agents_at_scale import fleet, model_budget, supervisor
+from recipes.nb11_agents_at_scale.fleet import ActivityStart
+from recipes.nb11_agents_at_scale.model_budget import BudgetedAgentWorkflow
+from recipes.nb11_agents_at_scale.supervisor import SpecialistTask, SpecialistWorkflow, SupervisorRequest
 from shared import (
     Connection,
     ModelFault,
@@ -48,7 +48,7 @@ async def count_events(handle: WorkflowHandle, event_type: EventType.ValueType) 
 
 
 async def test_the_supervisors_children_survive_a_sigkill_of_its_worker(conn: Connection) -> None:
-    parent_queue, specialist_queue = unique("nb10-test-parent"), unique("nb10-test-specialists")
+    parent_queue, specialist_queue = unique("nb11-test-parent"), unique("nb11-test-specialists")
     parent_1, specialists = await asyncio.gather(
         start_worker_process(supervisor, task_queue=parent_queue, name=unique("parent-1")),
         start_worker_process(supervisor, task_queue=specialist_queue, name=unique("specialists")),
@@ -57,7 +57,7 @@ async def test_the_supervisors_children_survive_a_sigkill_of_its_worker(conn: Co
     try:
         boss = await conn.client.start_workflow(
             supervisor.SupervisorWorkflow.run, SupervisorRequest(TICKET, 2.0, specialist_queue),
-            id=unique("nb10-test-supervisor"), task_queue=parent_queue,
+            id=unique("nb11-test-supervisor"), task_queue=parent_queue,
         )  # fmt: skip
         running = await wait_until(lambda: fleet.pending_children(conn.client, boss), 30, "children to start")
         await parent_1.kill()
@@ -85,7 +85,7 @@ async def test_the_supervisors_children_survive_a_sigkill_of_its_worker(conn: Co
 
 
 async def test_fifty_agents_stay_within_the_model_budget(conn: Connection) -> None:
-    model_queue, agent_queue, limit = unique("nb10-test-model-calls"), unique("nb10-test-agents"), 10.0
+    model_queue, agent_queue, limit = unique("nb11-test-model-calls"), unique("nb11-test-agents"), 10.0
     routed = await setup(model_params=dataclasses.replace(model_budget.ROUTED_MODEL_PARAMS, task_queue=model_queue))
     agents = await start_worker(routed.client, model_budget, task_queue=agent_queue)
     model_calls = await start_worker(
@@ -95,7 +95,7 @@ async def test_fifty_agents_stay_within_the_model_budget(conn: Connection) -> No
         questions = [f"Customer {i}: why was I charged twice?" for i in range(50)]
         burst = await asyncio.wait_for(
             fleet.run_many(
-                routed.client, BudgetedAgentWorkflow.run, questions, id_prefix=unique("nb10-test-budget"),
+                routed.client, BudgetedAgentWorkflow.run, questions, id_prefix=unique("nb11-test-budget"),
                 task_queue=agent_queue,
             ),
             RESULT_TIMEOUT_S,
@@ -131,7 +131,7 @@ async def test_a_429_with_retry_after_is_retried_after_that_delay(conn: Connecti
     routed = await setup(model_params=dataclasses.replace(model_budget.ROUTED_MODEL_PARAMS, task_queue=task_queue))
     worker = await start_worker(routed.client, model_budget, task_queue=task_queue)
     try:
-        workflow_id = unique("nb10-test-429")
+        workflow_id = unique("nb11-test-429")
         inject_model_fault(workflow_id, ModelFault(retry_after_s=1.5))
         handle = await routed.client.start_workflow(
             BudgetedAgentWorkflow.run, "Why was I charged twice?", id=workflow_id, task_queue=task_queue
@@ -153,7 +153,7 @@ async def test_a_worker_killed_among_several_loses_nothing(conn: Connection, tas
     try:
         task = SpecialistTask("Technical Specialist", "What is the status of Checkout?", tool_seconds=1.5)
         handles = await fleet.start_many(
-            conn.client, SpecialistWorkflow.run, [task] * 9, id_prefix=unique("nb10-test-fleet"), task_queue=task_queue
+            conn.client, SpecialistWorkflow.run, [task] * 9, id_prefix=unique("nb11-test-fleet"), task_queue=task_queue
         )
         running = await wait_for_activity(handles[-1], "service_status")
         victim = next(worker for worker in workers if worker.identity == running.worker)

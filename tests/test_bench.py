@@ -20,9 +20,9 @@ from bench.setups import ALL_LOCAL, BEFORE, DEFAULTS, LOCAL_MODEL_CALLS, OVERHEA
 from bench.workers import AGENT_STEPS, TASK, measure_workers
 from recipes.nb04_long_running_agents import chat_agent
 from recipes.nb06_what_durability_costs.bench_agent import PROMPT, STEPS, run_plain
-from recipes.nb10_agents_at_scale import supervisor
-from recipes.nb10_agents_at_scale.fleet import activity_starts, run_many
-from recipes.nb10_agents_at_scale.supervisor import SpecialistWorkflow
+from recipes.nb11_agents_at_scale import supervisor
+from recipes.nb11_agents_at_scale.fleet import activity_starts, run_many
+from recipes.nb11_agents_at_scale.supervisor import SpecialistWorkflow
 from shared import Connection, start_worker
 from shared._core.offline_model import OfflineModelProvider
 from shared._core.server import DYNAMIC_CONFIG

@@ -4,7 +4,7 @@ Every test talks HTTP to a real ``python -m shared._extras.codec_server`` proces
 The browser test starts its own dev server with ``--ui-codec-endpoint``,
 opens a run in the real Web UI in Chromium and reads the decoded prompt; then
 it stops the codec server and sees the UI's own "could not connect" banner
-over ciphertext. The last test restarts a real kernel that runs notebook 09's
+over ciphertext. The last test restarts a real kernel that runs notebook 10's
 setup and checks that nothing it started is left running.
 """
 
@@ -171,7 +171,7 @@ from shared import create_key_file, setup, start_codec_server, start_worker_proc
 os.environ["COOKBOOK_CODEC_KEY_FILE"] = str(create_key_file(Path({key!r})))
 codec_server = await start_codec_server()
 conn = await setup(ui_codec_endpoint=codec_server.ui_endpoint, encrypt=True, quiet=True)
-from recipes.nb09_agents_in_production import encrypted_worker
+from recipes.nb10_agents_in_production import encrypted_worker
 worker = await start_worker_process(encrypted_worker, task_queue="restart-09", name="restart-09")
 print(conn.server.process.pid, codec_server.process.pid, worker.pid)
 """

@@ -1,4 +1,4 @@
-"""Notebook 09, section 1: payloads are encrypted everywhere they are stored, and read back only with the key.
+"""Notebook 10, section 1: payloads are encrypted everywhere they are stored, and read back only with the key.
 
 Unit checks of the codec and of where the key comes from, then real Worker
 processes on the embedded server: one with the key (the stored history holds
@@ -90,7 +90,7 @@ async def test_clients_and_worker_processes_agree_and_the_server_stores_only_cip
 ):
     encrypted = await setup(encrypt=True, quiet=True)
     worker = await start_worker_process(
-        "recipes.nb09_agents_in_production.encrypted_worker", task_queue=task_queue, name=task_queue
+        "recipes.nb10_agents_in_production.encrypted_worker", task_queue=task_queue, name=task_queue
     )
     codec_server = await start_codec_server()
     try:
@@ -123,7 +123,7 @@ async def test_clients_and_worker_processes_agree_and_the_server_stores_only_cip
 async def test_a_worker_process_without_a_key_stops_at_start_up_and_says_why(task_queue: str, key_file: Path):
     with pytest.raises(CookbookError, match="exited during start-up .*this process has no key"):
         await start_worker_process(
-            "recipes.nb09_agents_in_production.encrypted_worker",
+            "recipes.nb10_agents_in_production.encrypted_worker",
             task_queue=task_queue,
             name=task_queue,
             env={KEY_FILE_ENV: ""},
@@ -136,7 +136,7 @@ async def test_a_worker_process_with_another_key_fails_its_task_naming_both_keys
     encrypted = await setup(encrypt=True, quiet=True)
     other_key = new_key()
     worker = await start_worker_process(
-        "recipes.nb09_agents_in_production.encrypted_worker",
+        "recipes.nb10_agents_in_production.encrypted_worker",
         task_queue=task_queue,
         name=task_queue,
         env={KEY_ENV: other_key},

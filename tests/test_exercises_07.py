@@ -14,18 +14,14 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-from temporalio.api.enums.v1 import EventType
-from temporalio.client import WorkflowExecutionStatus, WorkflowFailureError, WorkflowHandle, WorkflowUpdateFailedError
+from temporalio.client import WorkflowFailureError, WorkflowHandle
 
-from recipes.nb03_human_approval.approval_agent import Decision
 from recipes.nb07_teams_of_agents.support_team import IncidentRequest
-from shared import Connection, first_workflow_task_failure, history_table, start_worker, wait_until
+from shared import Connection, first_workflow_task_failure, history_table, start_worker
 from tests.exercises import solution_and_starter, within
 
 EX = "ex07_teams"
 SHIPPING_TICKET = "My shipping for A-4004 is late: where is my parcel?"
-CARD = "4111 1111 1111 1111"
-CARD_TICKET = f"I paid for A-1001 with card {CARD}, but the blender arrived broken. Please refund it."
 RESULT_TIMEOUT_S = 30.0
 
 
@@ -46,34 +42,6 @@ async def result_of(handle: WorkflowHandle, timeout: float = RESULT_TIMEOUT_S) -
     except TimeoutError:
         failure = await first_workflow_task_failure(handle, timeout=1)
         raise AssertionError(f"The Workflow is stuck: its Workflow Task fails with {failure.message}") from None
-
-
-async def card_ticket_waiting_for_review(ex: ModuleType, conn: Connection, team: str) -> WorkflowHandle:
-    """Send the ticket with a card number; return once the Workflow waits for a review, fail if it ends without."""
-    handle = await conn.client.start_workflow(
-        ex.ReviewedSupportWorkflow.run, CARD_TICKET, id=f"ex07-3-{uuid.uuid4().hex[:8]}", task_queue=team
-    )
-
-    async def waiting() -> bool:
-        if (await handle.describe()).status != WorkflowExecutionStatus.RUNNING:
-            outcome = await result_of(handle)
-            raise AssertionError(
-                f"The Workflow ended without asking a human: {outcome} (TODO 3a: wait for the review Update)."
-            )
-        return await handle.query(ex.ReviewedSupportWorkflow.status) == "waiting for review"
-
-    await wait_until(waiting, 20, "the Workflow to wait for a review")
-    return handle
-
-
-async def sent_to_an_activity(handle: WorkflowHandle, text: str) -> bool:
-    """Whether ``text`` appears in the input of any Activity (model call or tool) the Workflow scheduled."""
-    async for event in handle.fetch_history_events():
-        if event.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
-            payloads = event.activity_task_scheduled_event_attributes.input.payloads
-            if any(text.encode() in p.data for p in payloads):
-                return True
-    return False
 
 
 @solution_and_starter(EX, starter_fails_with="not the 'Shipping Specialist'")
@@ -114,40 +82,3 @@ async def test_exercise_2_the_fan_out_reports_a_failing_branch(
     assert "Z-9999" in findings["Refund Specialist"], "Say why it failed: the innermost cause names the order."
     assert "Checkout" in findings.get("Technical Specialist", ""), "The Technical Specialist's finding is missing."
     assert "Billing Specialist" in findings, "The Billing Specialist's finding is missing."
-
-
-@solution_and_starter(EX, starter_fails_with="ended without asking a human")
-async def test_exercise_3_a_card_number_waits_for_a_reviewer_then_goes_on_without_it(
-    ex: ModuleType, conn: Connection, team: str
-) -> None:
-    handle = await card_ticket_waiting_for_review(ex, conn, team)
-    approval = Decision(approved=True, comment="card removed", reviewer="ana")
-    await handle.execute_update(ex.ReviewedSupportWorkflow.review, approval)
-    outcome = await result_of(handle)
-    assert outcome.status == "answered", f"After the approval the team should answer, got {outcome}"
-    assert not await sent_to_an_activity(handle, CARD), "The card number reached a model or a tool."
-
-
-@solution_and_starter(EX, starter_fails_with="ended without asking a human")
-async def test_exercise_3_a_rejection_needs_a_reason_and_then_stops_the_run(
-    ex: ModuleType, conn: Connection, team: str
-) -> None:
-    workflow = ex.ReviewedSupportWorkflow
-    handle = await card_ticket_waiting_for_review(ex, conn, team)
-    rejection = Decision(approved=False, comment="", reviewer="ana")
-    try:
-        await handle.execute_update(workflow.review, rejection)
-    except WorkflowUpdateFailedError:
-        pass  # refused, in whatever words: the check is the behaviour, not the message
-    else:
-        raise AssertionError("A rejection without a comment was accepted: refuse it in a validator (TODO 3b).")
-    reason = Decision(approved=False, comment="no cards in tickets", reviewer="ana")
-    reply = await handle.execute_update(workflow.review, reason)
-    assert isinstance(reply, str) and reply.strip(), "The review Update should return a short confirmation."
-    result = await result_of(handle)
-    assert (result.status, result.guardrail) == ("blocked", "no_card_numbers"), (
-        f"After a rejection the run should end blocked by no_card_numbers, got {result}"
-    )
-    assert reason.comment in result.text, (
-        f"The blocked outcome should carry the reviewer's comment, got {result.text!r}"
-    )

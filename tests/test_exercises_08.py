@@ -1,92 +1,110 @@
-"""Notebook 08's exercises: each check passes on the solution and fails on the unedited starter.
+"""Notebook 08's exercise: the check passes on the solution and fails on the unedited starter.
 
-The MCP exercises run their module as a real stdio MCP server process; the
-streaming exercise runs on the real embedded server with a real subscriber.
+Each check runs the module's Workflow on a Worker of its own; its messages
+are the hints a learner reads from ``make exercises NB=08``.
 """
 
 from __future__ import annotations
 
-import functools
+import asyncio
 import uuid
+from collections.abc import AsyncIterator
 from types import ModuleType
+from typing import Any
 
 import pytest
+from temporalio.api.enums.v1 import EventType
+from temporalio.client import WorkflowExecutionStatus, WorkflowFailureError, WorkflowHandle, WorkflowUpdateFailedError
 
-from recipes.nb08_mcp_and_streaming.inventory_agent import ShopAssistantWorkflow, ShopRequest
-from recipes.nb08_mcp_and_streaming.inventory_worker import MODEL_PARAMS, inventory_over_stdio
-from recipes.nb08_mcp_and_streaming.streaming_agent import MODEL_PARAMS as STREAMING_PARAMS
-from recipes.nb08_mcp_and_streaming.streaming_agent import STREAM_TOPIC
-from shared import Connection, HistoryTable, history_table, setup, start_worker, stream_reply
+from recipes.nb03_human_approval.approval_agent import Decision
+from shared import Connection, first_workflow_task_failure, start_worker, wait_until
 from tests.exercises import solution_and_starter
 
-SERVERS = {
-    f"{package}-{exercise}": functools.partial(inventory_over_stdio, module=f"recipes.{package}.ex08_{exercise}")
-    for package in ("solutions", "exercises")
-    for exercise in ("mcp_tool", "mcp_validation")
-}
+EX = "ex08_in_bounds"
+CARD = "4111 1111 1111 1111"
+CARD_TICKET = f"I paid for A-1001 with card {CARD}, but the blender arrived broken. Please refund it."
+RESULT_TIMEOUT_S = 30.0
 
 
-def server_of(module: ModuleType) -> str:
-    """The name under which the shop runs an exercise's MCP server module: ``solutions-mcp_tool``, say."""
-    _, package, name = module.__name__.split(".")
-    return f"{package}-{name.removeprefix('ex08_')}"
-
-
-@pytest.fixture(scope="module")
-async def shop(conn: Connection) -> Connection:
-    """A client whose plugin knows every exercise's MCP server (each one a stdio process)."""
-    return await setup(model_params=MODEL_PARAMS, mcp_servers=SERVERS, quiet=True)
-
-
-async def ask(shop: Connection, server: str, prompt: str) -> tuple[str, HistoryTable]:
-    task_queue = f"ex08-{uuid.uuid4().hex[:8]}"
-    worker = await start_worker(shop.client, task_queue=task_queue, workflows=[ShopAssistantWorkflow])
-    handle = await shop.client.start_workflow(
-        ShopAssistantWorkflow.run, ShopRequest(prompt, server), id=task_queue, task_queue=task_queue
-    )
-    answer = await handle.result()
+@pytest.fixture
+async def team(ex: ModuleType, conn: Connection, task_queue: str) -> AsyncIterator[str]:
+    """A Worker hosting the module under check; its Task Queue."""
+    worker = await start_worker(conn.client, ex, task_queue=task_queue)
+    yield task_queue
     await worker.stop()
-    return answer, await history_table(handle)
 
 
-@solution_and_starter("ex08_mcp_tool", starter_fails_with="no restock_item tool")
-async def test_exercise_1_the_agent_restocks_with_a_third_tool(ex: ModuleType, shop: Connection) -> None:
-    answer, table = await ask(shop, server_of(ex), "Restock 5 units of Tent.")
-    tools = table.steps[0].result
-    assert "restock_item" in tools, f"The server lists no restock_item tool ({tools}): add it (TODO in {ex.__name__})."
-    call = next((s for s in table.steps if s.kind == "mcp call" and s.name.startswith("restock_item(")), None)
-    assert call is not None, f"The agent never called restock_item; it answered {answer!r}."
-    assert "9" in call.result, (
-        f"Restocking 5 tents (4 on the shelf) should leave 9 in stock; the tool said {call.result!r}."
+async def result_of(handle: WorkflowHandle, timeout: float = RESULT_TIMEOUT_S) -> Any:
+    """The Workflow's result; a failure or a stuck Workflow Task becomes an ``AssertionError`` that says why."""
+    try:
+        return await asyncio.wait_for(handle.result(), timeout)
+    except WorkflowFailureError as err:
+        raise AssertionError(f"The Workflow failed: {err.cause}") from None
+    except TimeoutError:
+        failure = await first_workflow_task_failure(handle, timeout=1)
+        raise AssertionError(f"The Workflow is stuck: its Workflow Task fails with {failure.message}") from None
+
+
+async def card_ticket_waiting_for_review(ex: ModuleType, conn: Connection, team: str) -> WorkflowHandle:
+    """Send the ticket with a card number; return once the Workflow waits for a review, fail if it ends without."""
+    handle = await conn.client.start_workflow(
+        ex.ReviewedSupportWorkflow.run, CARD_TICKET, id=f"ex08-1-{uuid.uuid4().hex[:8]}", task_queue=team
     )
 
+    async def waiting() -> bool:
+        if (await handle.describe()).status != WorkflowExecutionStatus.RUNNING:
+            outcome = await result_of(handle)
+            raise AssertionError(
+                f"The Workflow ended without asking a human: {outcome} (TODO 1a: wait for the review Update)."
+            )
+        return await handle.query(ex.ReviewedSupportWorkflow.status) == "waiting for review"
 
-@solution_and_starter("ex08_stream_two_agents", starter_fails_with="the subscriber saw 1 streamed reply")
-async def test_exercise_2_both_replies_stream(ex: ModuleType, conn: Connection) -> None:
-    client = (await setup(model_params=STREAMING_PARAMS, quiet=True)).client
-    task_queue = f"ex08-{uuid.uuid4().hex[:8]}"
-    worker = await start_worker(client, task_queue=task_queue, workflows=[ex.PlanAndPackWorkflow])
-    handle = await client.start_workflow(
-        ex.PlanAndPackWorkflow.run, "Plan a night by the river", id=task_queue, task_queue=task_queue
-    )
-    reply = await stream_reply(client, handle, topic=STREAM_TOPIC, echo=False)
-    result = await handle.result()
-    await worker.stop()
-    streamed = [r.text for r in reply.responses if r.completed]
-    assert len(streamed) == 2, (
-        f"Both agents' replies should stream, but the subscriber saw {len(streamed)} streamed reply: "
-        f"how does the packer run in {ex.__name__}'s PlanAndPackWorkflow (TODO)?"
-    )
-    assert reply.text == result
+    await wait_until(waiting, 20, "the Workflow to wait for a review")
+    return handle
 
 
-@solution_and_starter("ex08_mcp_validation", starter_fails_with="the input validator should refuse it")
-async def test_exercise_3_the_server_refuses_a_reservation_over_the_limit(ex: ModuleType, shop: Connection) -> None:
-    answer, table = await ask(shop, server_of(ex), "Reserve 8 units of Lantern.")
-    call = next(s for s in table.steps if s.kind == "mcp call")
-    assert call.name == "reserve_item(item='Lantern', quantity=8)"
-    assert call.result.startswith("error: 1 validation error"), (
-        f"The server reserved 8 ({call.result!r}); the input validator should refuse it: "
-        f"put the limit in the type of quantity (TODO in {ex.__name__})."
+async def sent_to_an_activity(handle: WorkflowHandle, text: str) -> bool:
+    """Whether ``text`` appears in the input of any Activity (model call or tool) the Workflow scheduled."""
+    async for event in handle.fetch_history_events():
+        if event.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
+            payloads = event.activity_task_scheduled_event_attributes.input.payloads
+            if any(text.encode() in p.data for p in payloads):
+                return True
+    return False
+
+
+@solution_and_starter(EX, starter_fails_with="ended without asking a human")
+async def test_exercise_1_a_card_number_waits_for_a_reviewer_then_goes_on_without_it(
+    ex: ModuleType, conn: Connection, team: str
+) -> None:
+    handle = await card_ticket_waiting_for_review(ex, conn, team)
+    approval = Decision(approved=True, comment="card removed", reviewer="ana")
+    await handle.execute_update(ex.ReviewedSupportWorkflow.review, approval)
+    outcome = await result_of(handle)
+    assert outcome.status == "answered", f"After the approval the team should answer, got {outcome}"
+    assert not await sent_to_an_activity(handle, CARD), "The card number reached a model or a tool."
+
+
+@solution_and_starter(EX, starter_fails_with="ended without asking a human")
+async def test_exercise_1_a_rejection_needs_a_reason_and_then_stops_the_run(
+    ex: ModuleType, conn: Connection, team: str
+) -> None:
+    workflow = ex.ReviewedSupportWorkflow
+    handle = await card_ticket_waiting_for_review(ex, conn, team)
+    rejection = Decision(approved=False, comment="", reviewer="ana")
+    try:
+        await handle.execute_update(workflow.review, rejection)
+    except WorkflowUpdateFailedError:
+        pass  # refused, in whatever words: the check is the behaviour, not the message
+    else:
+        raise AssertionError("A rejection without a comment was accepted: refuse it in a validator (TODO 1b).")
+    reason = Decision(approved=False, comment="no cards in tickets", reviewer="ana")
+    reply = await handle.execute_update(workflow.review, reason)
+    assert isinstance(reply, str) and reply.strip(), "The review Update should return a short confirmation."
+    result = await result_of(handle)
+    assert (result.status, result.guardrail) == ("blocked", "no_card_numbers"), (
+        f"After a rejection the run should end blocked by no_card_numbers, got {result}"
     )
-    assert call.attempt == 1, "a refusal is a result, not a failure: never retried"
+    assert reason.comment in result.text, (
+        f"The blocked outcome should carry the reviewer's comment, got {result.text!r}"
+    )

@@ -1,142 +1,92 @@
 """Notebook 09's exercises: each check passes on the solution and fails on the unedited starter.
 
-The checks run real Workflows on the embedded server: a history written
-under the old key, read after the rotation; a chat whose model inputs all go
-to the claim-check store while its messages stay inline; a traced run whose
-tool span carries the city.
+The MCP exercises run their module as a real stdio MCP server process; the
+streaming exercise runs on the real embedded server with a real subscriber.
 """
 
 from __future__ import annotations
 
+import functools
 import uuid
-from pathlib import Path
 from types import ModuleType
 
 import pytest
-from temporalio.api.common.v1 import Payload
-from temporalio.api.enums.v1 import EventType
-from temporalio.client import Client
-from temporalio.converter import DataConverter
 
-from recipes.nb01_durable_agent.weather_agent import ACTIVITIES, WORKFLOWS, WeatherAgentWorkflow
-from recipes.nb04_long_running_agents.chat_agent import ACTIVITIES as CHAT_ACTIVITIES
-from recipes.nb04_long_running_agents.chat_agent import ChatAgentWorkflow, ChatInput
-from recipes.nb09_agents_in_production.chat_growth import measure_growth
-from shared import (
-    Connection,
-    CookbookError,
-    EncryptionCodec,
-    agents_plugin,
-    history_table,
-    setup,
-    start_tracing,
-    start_worker,
-    trace_request,
-)
-from shared._extras.codec import new_key as new_key_text
-from shared._extras.codec import parse_key
+from recipes.nb09_mcp_and_streaming.inventory_agent import ShopAssistantWorkflow, ShopRequest
+from recipes.nb09_mcp_and_streaming.inventory_worker import MODEL_PARAMS, inventory_over_stdio
+from recipes.nb09_mcp_and_streaming.streaming_agent import MODEL_PARAMS as STREAMING_PARAMS
+from recipes.nb09_mcp_and_streaming.streaming_agent import STREAM_TOPIC
+from shared import Connection, HistoryTable, history_table, setup, start_worker, stream_reply
 from tests.exercises import solution_and_starter
 
-EX = "ex09_production"
+SERVERS = {
+    f"{package}-{exercise}": functools.partial(inventory_over_stdio, module=f"recipes.{package}.ex09_{exercise}")
+    for package in ("solutions", "exercises")
+    for exercise in ("mcp_tool", "mcp_validation")
+}
 
 
-@pytest.fixture(autouse=True)
-def never_export_traces(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Tracing turns Agents SDK traces on for the process; restore the tests' setting afterwards."""
-    monkeypatch.setenv("OPENAI_AGENTS_DISABLE_TRACING", "1")
+def server_of(module: ModuleType) -> str:
+    """The name under which the shop runs an exercise's MCP server module: ``solutions-mcp_tool``, say."""
+    _, package, name = module.__name__.split(".")
+    return f"{package}-{name.removeprefix('ex09_')}"
 
 
-@solution_and_starter(EX, starter_fails_with="does not read after the rotation.*TODO 1")
-async def test_exercise_1_rotate_the_key(ex: ModuleType, conn: Connection, task_queue: str) -> None:
-    """A history written under the old key still reads after the rotation, and new payloads use the new key."""
-    old_key, new_key = parse_key(new_key_text(), "old"), parse_key(new_key_text(), "new")
-    old = await Client.connect(
-        conn.client.service_client.config.target_host,
-        plugins=[agents_plugin()],
-        data_converter=DataConverter(payload_codec=EncryptionCodec(old_key)),
+@pytest.fixture(scope="module")
+async def shop(conn: Connection) -> Connection:
+    """A client whose plugin knows every exercise's MCP server (each one a stdio process)."""
+    return await setup(model_params=MODEL_PARAMS, mcp_servers=SERVERS, quiet=True)
+
+
+async def ask(shop: Connection, server: str, prompt: str) -> tuple[str, HistoryTable]:
+    task_queue = f"ex09-{uuid.uuid4().hex[:8]}"
+    worker = await start_worker(shop.client, task_queue=task_queue, workflows=[ShopAssistantWorkflow])
+    handle = await shop.client.start_workflow(
+        ShopAssistantWorkflow.run, ShopRequest(prompt, server), id=task_queue, task_queue=task_queue
     )
-    worker = await start_worker(old, task_queue=task_queue, workflows=WORKFLOWS, activities=ACTIVITIES)
-    try:
-        handle = await old.start_workflow(
-            WeatherAgentWorkflow.run, "What's the weather in Lima?", id=f"rot-{uuid.uuid4().hex[:8]}",
-            task_queue=task_queue,
-        )  # fmt: skip
-        await handle.result()
-    finally:
-        await worker.stop()
-    rotated = ex.RotatingCodec(new_key, [old_key])
-    rotated_client = await Client.connect(
-        conn.client.service_client.config.target_host,
-        plugins=[agents_plugin()],
-        data_converter=DataConverter(payload_codec=rotated),
-    )
-    try:
-        table = await history_table(rotated_client.get_workflow_handle(handle.id))
-    except CookbookError as err:  # the codec met a payload it cannot decrypt
-        raise AssertionError(
-            f"The history from before the rotation does not read after the rotation ({err}). "
-            "RotatingCodec.decode should use the key each payload names (TODO 1)."
-        ) from None
-    assert table.count("tool", "get_weather") == 1
-    [sealed] = await rotated.encode([Payload(data=b'"new"')])
-    assert sealed.metadata[EncryptionCodec.KEY_ID] == EncryptionCodec(new_key).key_id.encode(), (
-        "new payloads use the new key"
+    answer = await handle.result()
+    await worker.stop()
+    return answer, await history_table(handle)
+
+
+@solution_and_starter("ex09_mcp_tool", starter_fails_with="no restock_item tool")
+async def test_exercise_1_the_agent_restocks_with_a_third_tool(ex: ModuleType, shop: Connection) -> None:
+    answer, table = await ask(shop, server_of(ex), "Restock 5 units of Tent.")
+    tools = table.steps[0].result
+    assert "restock_item" in tools, f"The server lists no restock_item tool ({tools}): add it (TODO in {ex.__name__})."
+    call = next((s for s in table.steps if s.kind == "mcp call" and s.name.startswith("restock_item(")), None)
+    assert call is not None, f"The agent never called restock_item; it answered {answer!r}."
+    assert "9" in call.result, (
+        f"Restocking 5 tents (4 on the shelf) should leave 9 in stock; the tool said {call.result!r}."
     )
 
 
-@solution_and_starter(EX, starter_fails_with="went to the store.*TODO 2")
-async def test_exercise_2_move_the_threshold(ex: ModuleType, conn: Connection, task_queue: str, tmp_path: Path) -> None:
-    """Every model-call input is a claim; every message the user sent stays inline."""
-    stored = await setup(external_storage=ex.chat_claim_check(tmp_path / "blobs"), quiet=True)
-    worker = await start_worker(
-        stored.client, task_queue=task_queue, workflows=[ChatAgentWorkflow], activities=CHAT_ACTIVITIES
+@solution_and_starter("ex09_stream_two_agents", starter_fails_with="the subscriber saw 1 streamed reply")
+async def test_exercise_2_both_replies_stream(ex: ModuleType, conn: Connection) -> None:
+    client = (await setup(model_params=STREAMING_PARAMS, quiet=True)).client
+    task_queue = f"ex09-{uuid.uuid4().hex[:8]}"
+    worker = await start_worker(client, task_queue=task_queue, workflows=[ex.PlanAndPackWorkflow])
+    handle = await client.start_workflow(
+        ex.PlanAndPackWorkflow.run, "Plan a night by the river", id=task_queue, task_queue=task_queue
     )
-    try:
-        growth = await measure_growth(
-            stored.client, "exercise", ChatAgentWorkflow.run, ChatInput(), task_queue=task_queue,
-            workflow_id=f"threshold-{uuid.uuid4().hex[:8]}", turns=3, message_size=ex.MESSAGE_SIZE,
-        )  # fmt: skip
-    finally:
-        await worker.stop()
-    model_inputs, messages = [], []
-    async for event in growth.handle.fetch_history_events():
-        if event.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
-            model_inputs.append(event.activity_task_scheduled_event_attributes.input.payloads[0])
-        elif event.event_type == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED:
-            messages.append(
-                event.workflow_execution_update_accepted_event_attributes.accepted_request.input.args.payloads[0]
-            )
-    assert len(model_inputs) == len(messages) == 3
-    claimed = sum(bool(p.external_payloads) for p in model_inputs)
-    assert claimed == 3, (
-        f"{claimed} of 3 model-call inputs went to the store: lower the threshold in chat_claim_check (TODO 2)."
+    reply = await stream_reply(client, handle, topic=STREAM_TOPIC, echo=False)
+    result = await handle.result()
+    await worker.stop()
+    streamed = [r.text for r in reply.responses if r.completed]
+    assert len(streamed) == 2, (
+        f"Both agents' replies should stream, but the subscriber saw {len(streamed)} streamed reply: "
+        f"how does the packer run in {ex.__name__}'s PlanAndPackWorkflow (TODO)?"
     )
-    kept = sum(not p.external_payloads for p in messages)
-    assert kept == 3, f"Only {kept} of 3 user messages stayed in the history: the threshold is now below a message."
+    assert reply.text == result
 
 
-@solution_and_starter(EX, starter_fails_with="weather.city.*TODO 3")
-async def test_exercise_3_add_a_span_attribute(ex: ModuleType, conn: Connection, task_queue: str) -> None:
-    """The tool's span records the city it looked up."""
-    traced = await setup(tracing=True, quiet=True)
-    tracing = start_tracing()
-    tracing.clear()
-    worker = await start_worker(
-        traced.client,
-        task_queue=task_queue,
-        workflows=[ex.TracedWeatherWorkflow],
-        activities=[ex.get_weather_traced],
+@solution_and_starter("ex09_mcp_validation", starter_fails_with="the input validator should refuse it")
+async def test_exercise_3_the_server_refuses_a_reservation_over_the_limit(ex: ModuleType, shop: Connection) -> None:
+    answer, table = await ask(shop, server_of(ex), "Reserve 8 units of Lantern.")
+    call = next(s for s in table.steps if s.kind == "mcp call")
+    assert call.name == "reserve_item(item='Lantern', quantity=8)"
+    assert call.result.startswith("error: 1 validation error"), (
+        f"The server reserved 8 ({call.result!r}); the input validator should refuse it: "
+        f"put the limit in the type of quantity (TODO in {ex.__name__})."
     )
-    try:
-        with trace_request(traced.client, "Weather request"):
-            await traced.client.execute_workflow(
-                ex.TracedWeatherWorkflow.run, "What's the weather in Tokyo?", id=f"attr-{uuid.uuid4().hex[:8]}",
-                task_queue=task_queue,
-            )  # fmt: skip
-    finally:
-        await worker.stop()
-    cities = [s.attributes.get("weather.city") for s in tracing.spans() if "weather.city" in (s.attributes or {})]
-    assert cities == ["Tokyo"], (
-        f"The tool's span should carry weather.city = 'Tokyo' (spans with it: {cities}): "
-        "set it on the current span in get_weather_traced (TODO 3)."
-    )
+    assert call.attempt == 1, "a refusal is a result, not a failure: never retried"

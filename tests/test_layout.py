@@ -23,10 +23,10 @@ WORKER_MODULES = [  # every module a Worker process hosts in the notebooks, test
     "recipes.nb01_durable_agent.weather_agent",
     "recipes.nb02_crash_recovery.research_agent",
     "recipes.nb07_teams_of_agents.support_team",
-    "recipes.nb08_mcp_and_streaming.inventory_worker",
-    "recipes.nb09_agents_in_production.encrypted_worker",
-    "recipes.nb09_agents_in_production.flight_agent",
-    "recipes.nb10_agents_at_scale.supervisor",
+    "recipes.nb09_mcp_and_streaming.inventory_worker",
+    "recipes.nb10_agents_in_production.encrypted_worker",
+    "recipes.nb10_agents_in_production.flight_agent",
+    "recipes.nb11_agents_at_scale.supervisor",
 ]
 NOT_IN_A_WORKER = ["shared._views", "shared._extras", "ipywidgets", "matplotlib", "IPython"]
 

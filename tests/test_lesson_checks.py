@@ -1,8 +1,8 @@
 """Lessons that notice what the model did: one line either way, naming the model, and notebooks that carry on.
 
 Proves: ``model_called`` and ``model_handed_off`` read the history table and
-say in one line what happened, naming the model in use; and notebooks 01, 03
-and 07, run against a model server whose model never calls a tool, finish
+say in one line what happened, naming the model in use; and notebooks 01, 03,
+07 and 08, run against a model server whose model never calls a tool, finish
 with no error cell and say plainly which of their steps did not happen.
 """
 
@@ -68,6 +68,7 @@ def test_a_handoff_is_read_from_the_model_calls(capsys: pytest.CaptureFixture[st
         ("01_durable_agent.ipynb", ["called get_weather 0 times", "called get_weather 0 times"]),
         ("03_human_approval.ipynb", ["called carry_out_plan 0 times", "called issue_refund 0 times"]),
         ("07_teams_of_agents.ipynb", ["did not hand off to the Refund Specialist", "called issue_refund 0 times"]),
+        ("08_keeping_agents_in_bounds.ipynb", []),  # it checks no tool call: it must just carry on
     ],
 )
 def test_a_notebook_carries_on_when_the_model_never_calls_a_tool(

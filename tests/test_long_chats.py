@@ -1,4 +1,4 @@
-"""Notebook 09, section 2: a chat's history, the 2 MB payload limit, and the two fixes.
+"""Notebook 10, section 2: a chat's history, the 2 MB payload limit, and the two fixes.
 
 Real chats on the embedded server with the offline model: the unfixed chat's
 history is mostly model-call inputs; a turn whose model input passes 2 MB is
@@ -19,8 +19,8 @@ from temporalio.api.enums.v1 import EventType
 from temporalio.converter import StorageDriverClaim, StorageDriverRetrieveContext, StorageDriverStoreContext
 
 from recipes.nb04_long_running_agents.chat_agent import ACTIVITIES, ChatAgentWorkflow, ChatInput
-from recipes.nb09_agents_in_production.chat_growth import measure_growth, model_input_share
-from recipes.nb09_agents_in_production.long_chat import (
+from recipes.nb10_agents_in_production.chat_growth import measure_growth, model_input_share
+from recipes.nb10_agents_in_production.long_chat import (
     SUMMARY_PREFIX,
     WORKFLOWS,
     LongChatInput,

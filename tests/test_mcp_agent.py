@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 from temporalio.client import WorkflowFailureError
 
-from recipes.nb08_mcp_and_streaming.inventory_agent import ShopAssistantWorkflow, ShopRequest
-from recipes.nb08_mcp_and_streaming.inventory_worker import MCP_SERVERS, MODEL_PARAMS, URL_VARIABLE
+from recipes.nb09_mcp_and_streaming.inventory_agent import ShopAssistantWorkflow, ShopRequest
+from recipes.nb09_mcp_and_streaming.inventory_worker import MCP_SERVERS, MODEL_PARAMS, URL_VARIABLE
 from shared import (
     Connection,
     ModelFault,
@@ -52,7 +52,7 @@ async def inventory(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[S
     """The inventory MCP server over HTTP, keeping its stock in a file; Workers find it through the environment."""
     data = tmp_path_factory.mktemp("inventory") / "stock.json"
     service = await start_service(
-        "recipes.nb08_mcp_and_streaming.inventory_mcp",
+        "recipes.nb09_mcp_and_streaming.inventory_mcp",
         "--port",
         str(free_port()),
         "--data",
@@ -94,7 +94,7 @@ async def test_stdio_tools_are_listed_and_called_as_activities(shop: Connection,
         ("mcp call", "check_stock(item='Tent')", "Tent: 4 in stock"),
     ]
     # The Worker started the stdio server as its own child, and stopping the Worker ends it.
-    servers = children_running(os.getpid(), "recipes.nb08_mcp_and_streaming.inventory_mcp")
+    servers = children_running(os.getpid(), "recipes.nb09_mcp_and_streaming.inventory_mcp")
     assert len(servers) == 1
     await worker.stop()
     assert not await wait_gone(servers)
@@ -140,7 +140,7 @@ async def test_a_killed_worker_resumes_without_calling_a_finished_tool_again(
     shop: Connection, inventory: ServiceProcess, task_queue: str
 ) -> None:
     first = await start_worker_process(
-        "recipes.nb08_mcp_and_streaming.inventory_worker", task_queue=task_queue, name="test-shop-1"
+        "recipes.nb09_mcp_and_streaming.inventory_worker", task_queue=task_queue, name="test-shop-1"
     )
     before = stock_in(inventory)["Tent"]
     handle = await start(shop, "Reserve 1 unit of Tent.", task_queue, fault=ModelFault(delay_s=0.5))
@@ -148,7 +148,7 @@ async def test_a_killed_worker_resumes_without_calling_a_finished_tool_again(
     await wait_for_activity(handle, "invoke_model_activity")  # the answer after the tool call
     await first.kill()
     second = await start_worker_process(
-        "recipes.nb08_mcp_and_streaming.inventory_worker", task_queue=task_queue, name="test-shop-2"
+        "recipes.nb09_mcp_and_streaming.inventory_worker", task_queue=task_queue, name="test-shop-2"
     )
 
     assert await handle.result() == f"(offline model) Reserved 1 Tent; {before - 1} left."

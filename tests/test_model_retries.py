@@ -2,7 +2,7 @@
 
 Proves: every recipe's ``MODEL_PARAMS`` ends up with an attempt limit once the
 plugin is built, and a real history of a recipe whose parameters set no retry
-policy at all (notebook 08's streaming agent) schedules its model call with
+policy at all (notebook 09's streaming agent) schedules its model call with
 the cookbook's limit, so a model server that is down ends the run.
 """
 
@@ -15,15 +15,15 @@ import pytest
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client
 
-from recipes.nb08_mcp_and_streaming.streaming_agent import MODEL_PARAMS, TripPlannerWorkflow
+from recipes.nb09_mcp_and_streaming.streaming_agent import MODEL_PARAMS, TripPlannerWorkflow
 from shared import MODEL_RETRY_POLICY, Connection, agents_plugin, start_worker
 from shared._core.models import bounded
 
 RECIPES_WITH_MODEL_PARAMS = [
     "recipes.nb02_crash_recovery.research_agent",
     "recipes.nb07_teams_of_agents.support_team",
-    "recipes.nb08_mcp_and_streaming.inventory_worker",
-    "recipes.nb08_mcp_and_streaming.streaming_agent",
+    "recipes.nb09_mcp_and_streaming.inventory_worker",
+    "recipes.nb09_mcp_and_streaming.streaming_agent",
 ]
 
 

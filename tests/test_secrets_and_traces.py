@@ -1,4 +1,4 @@
-"""Notebook 09, sections 3 and 4: an API key that never reaches the history, and replay-safe traces.
+"""Notebook 10, sections 3 and 4: an API key that never reaches the history, and replay-safe traces.
 
 The key lives only in a real Worker process's environment; every byte of the
 stored history and every decoded payload is searched for it. The traces come
@@ -20,9 +20,9 @@ from temporalio.client import WorkflowFailureError
 from temporalio.worker import Replayer
 
 from recipes.nb01_durable_agent.weather_agent import ACTIVITIES, WORKFLOWS, WeatherAgentWorkflow
-from recipes.nb09_agents_in_production.flight_agent import ACTIVITIES as FLIGHT_ACTIVITIES
-from recipes.nb09_agents_in_production.flight_agent import API_KEY_ENV, FlightAgentWorkflow
-from recipes.nb09_agents_in_production.flight_agent import WORKFLOWS as FLIGHT_WORKFLOWS
+from recipes.nb10_agents_in_production.flight_agent import ACTIVITIES as FLIGHT_ACTIVITIES
+from recipes.nb10_agents_in_production.flight_agent import API_KEY_ENV, FlightAgentWorkflow
+from recipes.nb10_agents_in_production.flight_agent import WORKFLOWS as FLIGHT_WORKFLOWS
 from shared import (
     Connection,
     agents_plugin,
@@ -42,7 +42,7 @@ async def test_the_api_key_is_read_on_the_worker_and_is_nowhere_in_the_history(c
     assert API_KEY_ENV not in os.environ
     api_key = "flk_" + secrets.token_hex(16)
     worker = await start_worker_process(
-        "recipes.nb09_agents_in_production.flight_agent",
+        "recipes.nb10_agents_in_production.flight_agent",
         task_queue=task_queue,
         name=task_queue,
         env={API_KEY_ENV: api_key},

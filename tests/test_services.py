@@ -1,6 +1,6 @@
 """Service processes (an MCP server, say): ready when they say so, one per name, restarted on the same address.
 
-And in a real kernel: a kernel restart leaves none of notebook 08's processes
+And in a real kernel: a kernel restart leaves none of notebook 09's processes
 running, neither the HTTP MCP server, nor the Worker process, nor the stdio
 MCP server the in-kernel Worker started, nor the dev server; interrupting a
 cell stops none of the processes the kernel owns.
@@ -25,9 +25,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 async def test_a_service_is_ready_replaced_by_name_and_restarted_on_its_address() -> None:
     port = str(free_port())
-    first = await start_service("recipes.nb08_mcp_and_streaming.inventory_mcp", "--port", port, name="test-service")
+    first = await start_service("recipes.nb09_mcp_and_streaming.inventory_mcp", "--port", port, name="test-service")
     assert first.alive and first.address == f"http://127.0.0.1:{port}/mcp"
-    second = await start_service("recipes.nb08_mcp_and_streaming.inventory_mcp", "--port", port, name="test-service")
+    second = await start_service("recipes.nb09_mcp_and_streaming.inventory_mcp", "--port", port, name="test-service")
     assert not first.alive, "a second start under the same name replaces the first"
     old_pid = second.pid
     await second.restart()
@@ -59,13 +59,13 @@ async def test_a_service_that_never_says_ready_is_stopped_in_bounded_time(
     assert process is not None and not process.alive, "the process that never got ready is not left running"
 
 
-async def test_a_kernel_restart_leaves_no_process_of_notebook_08_running(tmp_path: Path) -> None:
+async def test_a_kernel_restart_leaves_no_process_of_notebook_09_running(tmp_path: Path) -> None:
     cell = f"""
 import os
 from shared import setup, start_service, start_worker, start_worker_process, free_port
-from recipes.nb08_mcp_and_streaming.inventory_agent import ShopAssistantWorkflow, ShopRequest
-from recipes.nb08_mcp_and_streaming import inventory_mcp, inventory_worker
-from recipes.nb08_mcp_and_streaming.inventory_worker import MCP_SERVERS, URL_VARIABLE
+from recipes.nb09_mcp_and_streaming.inventory_agent import ShopAssistantWorkflow, ShopRequest
+from recipes.nb09_mcp_and_streaming import inventory_mcp, inventory_worker
+from recipes.nb09_mcp_and_streaming.inventory_worker import MCP_SERVERS, URL_VARIABLE
 conn = await setup(mcp_servers=MCP_SERVERS, quiet=True)
 inventory = await start_service(inventory_mcp.__name__, "--port", str(free_port()),
                                 "--data", {str(tmp_path / "stock.json")!r}, name="inventory")
@@ -97,7 +97,7 @@ from shared import create_key_file, free_port, setup, start_codec_server, start_
 os.environ["COOKBOOK_CODEC_KEY_FILE"] = str(create_key_file(Path({str(tmp_path / "codec.key")!r})))
 conn = await setup(quiet=True)
 from recipes.nb01_durable_agent import weather_agent
-from recipes.nb08_mcp_and_streaming import inventory_mcp
+from recipes.nb09_mcp_and_streaming import inventory_mcp
 worker = await start_worker_process(weather_agent, task_queue="interrupted", name="interrupted")
 service = await start_service(inventory_mcp.__name__, "--port", str(free_port()), name="interrupted")
 codec_server = await start_codec_server()

@@ -20,7 +20,7 @@ from temporalio.api.enums.v1 import EventType
 from temporalio.client import WorkflowExecutionStatus, WorkflowFailureError
 from temporalio.openai_agents import ModelActivityParameters
 
-from recipes.nb08_mcp_and_streaming.streaming_agent import MODEL_PARAMS, STREAM_TOPIC, TripPlannerWorkflow
+from recipes.nb09_mcp_and_streaming.streaming_agent import MODEL_PARAMS, STREAM_TOPIC, TripPlannerWorkflow
 from shared import (
     Connection,
     ModelFault,

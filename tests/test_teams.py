@@ -1,4 +1,4 @@
-"""Notebook 07's teams of agents on the real embedded server.
+"""Notebooks 07 and 08: teams of agents, and the code that keeps them in bounds, on the real embedded server.
 
 Proves: the history table names the agent behind every model call; a handoff
 passes control for good while a manager using agents as tools keeps it; a
@@ -27,12 +27,15 @@ from recipes.nb07_teams_of_agents import support_team
 from recipes.nb07_teams_of_agents.support_team import (
     EscalationRequest,
     EscalationWorkflow,
-    GuardedRequest,
-    GuardedSupportWorkflow,
     IncidentRequest,
     IncidentReviewWorkflow,
     SupportRequest,
     SupportTeamWorkflow,
+)
+from recipes.nb08_keeping_agents_in_bounds import guarded_team
+from recipes.nb08_keeping_agents_in_bounds.guarded_team import (
+    GuardedRequest,
+    GuardedSupportWorkflow,
     TicketRouterWorkflow,
 )
 from shared._views.replay import replay
@@ -48,10 +51,11 @@ CHAIN_TICKET = "Payments fail at Checkout, so order A-1001 never shipped. Check 
 
 @pytest.fixture(scope="module")
 async def team(conn) -> AsyncIterator[str]:
-    """A Worker in this process for the team's Workflows, on a Task Queue of its own."""
+    """A Worker in this process for notebook 07's and 08's Workflows, on a Task Queue of its own."""
     task_queue = f"test-team-{uuid.uuid4().hex[:8]}"
+    workflows = [*support_team.WORKFLOWS, *guarded_team.WORKFLOWS]
     worker = await shared.start_worker(
-        conn.client, task_queue=task_queue, workflows=support_team.WORKFLOWS, activities=support_team.ACTIVITIES
+        conn.client, task_queue=task_queue, workflows=workflows, activities=guarded_team.ACTIVITIES
     )
     yield task_queue
     await worker.stop()
@@ -162,14 +166,22 @@ async def failure_of(handle: WorkflowHandle) -> ApplicationError:
     return cause
 
 
-async def test_a_handoff_to_an_agent_that_does_not_exist_fails_once_and_clearly(conn, team):
-    handle = await start(conn, team, SupportTeamWorkflow.run, SupportRequest(REFUND_TICKET), MISSING_HANDOFF)
+@pytest.mark.parametrize(
+    ("workflow", "request_"),
+    [
+        (SupportTeamWorkflow, SupportRequest(REFUND_TICKET)),
+        (GuardedSupportWorkflow, GuardedRequest(REFUND_TICKET)),
+    ],
+    ids=["team", "guarded team"],
+)
+async def test_a_handoff_to_an_agent_that_does_not_exist_fails_once_and_clearly(conn, team, workflow, request_):
+    handle = await start(conn, team, workflow.run, request_, MISSING_HANDOFF)
     failure = await failure_of(handle)
     assert failure.type == "ModelBehaviorError" and failure.non_retryable
     assert failure.message == (
         "The model misbehaved in agent Triage: Tool transfer_to_missing_agent not found in agent Triage"
     )
-    assert rows(await shared.history_table(handle)) == [("model call", "Triage"), ("workflow", "SupportTeamWorkflow")]
+    assert rows(await shared.history_table(handle)) == [("model call", "Triage"), ("workflow", workflow.__name__)]
 
 
 async def workflow_task_attempt_reaches(handle: WorkflowHandle, attempt: int, timeout: float = 20.0) -> bool:

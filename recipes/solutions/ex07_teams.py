@@ -4,9 +4,6 @@
    specialist, with a tool Activity, that the Triage agent can hand off to.
 2. ``TolerantIncidentReviewWorkflow``: the fan-out keeps what the other agents
    found when one of them fails, and reports the failure.
-3. ``ReviewedSupportWorkflow``: when the input guardrail trips, a human
-   decides through an Update (notebook 03's pattern) instead of the run
-   ending blocked.
 
 ``tests/test_exercises_07.py`` checks these, and the starters in
 ``recipes/exercises/ex07_teams.py``, the same way.
@@ -20,26 +17,18 @@ from datetime import timedelta
 from temporalio import activity, workflow
 
 with workflow.unsafe.imports_passed_through():
-    from agents import Agent, InputGuardrailTripwireTriggered, RunConfig, function_tool
+    from agents import Agent, function_tool
 
-from recipes.nb03_human_approval.approval_agent import Decision
 from recipes.nb07_teams_of_agents import support_team
 from recipes.nb07_teams_of_agents.support_team import (
-    CARD_NUMBER,
     IncidentReport,
     IncidentRequest,
-    SupportOutcome,
     TeamReply,
-    guardrails,
     incident_assignments,
     run_agent,
     specialists,
     triage_agent,
-    within_policy,
 )
-
-WAITING = "waiting for review"
-
 
 # ---------------------------------------------------------------- exercise 1
 
@@ -108,59 +97,5 @@ class TolerantIncidentReviewWorkflow:
         return IncidentReport(findings)
 
 
-# ---------------------------------------------------------------- exercise 3
-
-
-@workflow.defn
-class ReviewedSupportWorkflow:
-    """Exercise 3: a tripped input guardrail asks a human, by Update, instead of ending the run."""
-
-    @workflow.init
-    def __init__(self, ticket: str) -> None:
-        self.decision: Decision | None = None
-        self._status = "working"
-
-    @workflow.run
-    async def run(self, ticket: str) -> SupportOutcome:
-        """Answer; if the ticket holds a card number, wait for a reviewer and go on without it, or stop."""
-        try:
-            result = await run_agent(triage_agent(specialists()), ticket, run_config=guardrails())
-            return SupportOutcome("answered", result.final_output)
-        except InputGuardrailTripwireTriggered as trip:
-            guardrail = trip.guardrail_result.guardrail.get_name()
-        self._status = WAITING
-        await workflow.wait_condition(lambda: self.decision is not None)
-        assert self.decision is not None
-        decision = self.decision
-        self._status = "working" if decision.approved else "done"
-        if not decision.approved:
-            return SupportOutcome("blocked", f"{decision.reviewer} rejected it: {decision.comment}", guardrail)
-        redacted = CARD_NUMBER.sub("[card number removed]", ticket)
-        result = await run_agent(
-            triage_agent(specialists()), redacted, run_config=RunConfig(output_guardrails=[within_policy])
-        )
-        self._status = "done"
-        return SupportOutcome("answered", result.final_output)
-
-    @workflow.update
-    def review(self, decision: Decision) -> str:
-        """A reviewer decides: approved sends the ticket on with the card number removed."""
-        self.decision = decision
-        return "Sent on without the card number." if decision.approved else "Stopped."
-
-    @review.validator
-    def check_review(self, decision: Decision) -> None:
-        """Only one decision, and only while a ticket waits for one; a rejection says why."""
-        if self._status != WAITING or self.decision is not None:
-            raise ValueError(f"Nothing to review: the run is {self._status}.")
-        if not decision.approved and not decision.comment.strip():
-            raise ValueError("A rejection needs a comment saying why.")
-
-    @workflow.query
-    def status(self) -> str:
-        """``working``, ``waiting for review`` or ``done``."""
-        return self._status
-
-
-WORKFLOWS = [TeamWithShippingWorkflow, TolerantIncidentReviewWorkflow, ReviewedSupportWorkflow]
+WORKFLOWS = [TeamWithShippingWorkflow, TolerantIncidentReviewWorkflow]
 ACTIVITIES = [*support_team.ACTIVITIES, track_parcel]

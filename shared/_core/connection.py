@@ -96,7 +96,7 @@ async def setup(
     ``model_params`` and ``mcp_servers`` go to the OpenAI Agents plugin
     (see ``agents_plugin``), so every Worker of this client gets them.
 
-    Notebook 09's options (a Worker process gets them from its module's
+    Notebook 10's options (a Worker process gets them from its module's
     ``SETUP_OPTIONS``, so clients and Workers agree): ``encrypt`` encrypts every
     payload with the key the environment names (``EncryptionCodec``);
     ``external_storage`` moves large payloads out of the history

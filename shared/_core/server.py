@@ -84,7 +84,7 @@ A version that stopped being current is "draining" while pinned runs remain
 on it, and "drained" once none do; then its Workers can be shut down.
 Temporal checks every 3 minutes, after a 3-minute grace period for
 visibility to catch up (``matching.wv.VersionDrainageStatus*``). The dev
-server's visibility store is up to date at once, so notebook 11 checks every
+server's visibility store is up to date at once, so notebook 12 checks every
 second and can retire a version while you watch.
 """
 
@@ -462,7 +462,7 @@ async def start_dev_server(
     ``db_path`` makes the server persistent: its SQLite file keeps every
     workflow, so a stopped and restarted server picks up where it left off.
     ``ui_codec_endpoint`` points the Web UI at a codec server, so it shows
-    encrypted payloads decoded (notebook 09). Asking for a different
+    encrypted payloads decoded (notebook 10). Asking for a different
     ``db_path`` or ``ui_codec_endpoint`` than the running server has restarts
     it on the same address; an in-memory server that holds Workflows is never
     restarted, since that would lose them: the ``CookbookError`` says how to

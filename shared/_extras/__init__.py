@@ -1,1 +1,1 @@
-"""The production extras of notebook 09 (see ``shared``). Loaded only when one is used."""
+"""The production extras of notebook 10 (see ``shared``). Loaded only when one is used."""

@@ -1,0 +1,76 @@
+"""Starters for notebook 10's exercises: rotate the key, move the claim check's threshold, add a span attribute.
+
+Each ``TODO`` marks what to change; check your work with ``make exercises NB=10``.
+``tests/test_exercises_10.py`` runs the same checks on this module and on
+``recipes/solutions/ex10_production.py``: they fail here until you finish the exercise.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from datetime import timedelta
+
+from temporalio import activity, workflow
+from temporalio.api.common.v1 import Payload
+from temporalio.converter import ExternalStorage, PayloadCodec
+from temporalio.openai_agents.workflow import activity_as_tool
+
+from recipes.nb01_durable_agent.weather_agent import get_weather
+
+with workflow.unsafe.imports_passed_through():  # the sandbox reuses these modules instead of importing them again
+    import opentelemetry.trace  # noqa: F401 (you will need it in exercise 3)
+    from agents import Agent, Runner
+
+    from shared import EncryptionCodec, claim_check
+
+MESSAGE_SIZE = 3000
+"""The size of the user's messages in notebook 10's chat (``chat_growth.trip_notes``)."""
+
+
+class RotatingCodec(PayloadCodec):
+    """Exercise 1: encrypt with the current key; decrypt with whichever key a payload names."""
+
+    def __init__(self, current: bytes, previous: Sequence[bytes] = ()) -> None:
+        self._current = EncryptionCodec(current)
+        # TODO: keep an EncryptionCodec for every key (current and previous), by its ``key_id``.
+
+    async def encode(self, payloads: Sequence[Payload]) -> list[Payload]:
+        """New payloads always use the current key."""
+        return await self._current.encode(payloads)
+
+    async def decode(self, payloads: Sequence[Payload]) -> list[Payload]:
+        """Each payload with the key that encrypted it, so histories from before the rotation still read."""
+        # TODO: for each encrypted payload, read its key id (metadata ``EncryptionCodec.KEY_ID``) and decode
+        # it with that key's codec; leave payloads that are not encrypted as they are.
+        return await self._current.decode(payloads)
+
+
+def chat_claim_check(directory: str | os.PathLike[str]) -> ExternalStorage:
+    """Exercise 2: every model-call input goes to the store, the user's messages stay in the history."""
+    # TODO: choose a threshold above a message (a little over MESSAGE_SIZE bytes as a payload) and below
+    # the smallest model-call input (the message plus the agent's instructions and tool schemas).
+    return claim_check(directory)  # the default threshold: 64 KiB
+
+
+@activity.defn
+async def get_weather_traced(city: str) -> str:
+    """Exercise 3: the weather tool, recording the city on its span."""
+    # TODO: set the attribute "weather.city" on the current OpenTelemetry span.
+    return await get_weather(city)
+
+
+@workflow.defn
+class TracedWeatherWorkflow:
+    """The weather agent, with the tool that adds a span attribute."""
+
+    @workflow.run
+    async def run(self, prompt: str) -> str:
+        """Answer the prompt, calling the traced weather tool as the model asks."""
+        agent = Agent(
+            name="Weather Assistant",
+            instructions="You are helpful. Use get_weather_traced for any question about the weather.",
+            tools=[activity_as_tool(get_weather_traced, start_to_close_timeout=timedelta(seconds=10))],
+        )
+        result = await Runner.run(agent, prompt)
+        return result.final_output
