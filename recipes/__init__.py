@@ -14,7 +14,7 @@ package                             notebook
 ``nb09_mcp_and_streaming``          ``09_mcp_and_streaming.ipynb``: MCP tools and streaming
 ``nb10_agents_in_production``       ``10_agents_in_production.ipynb``: agents in production
 ``nb11_agents_at_scale``            ``11_agents_at_scale.ipynb``: sub-agents, a model budget, many Workers, long tasks
-``nb12_changing_running_agents``    ``12_changing_running_agents.ipynb``: versioning, upgrades, reset
+``nb13_changing_running_agents``    ``13_changing_running_agents.ipynb``: versioning, upgrades, reset
 ``exercises``, ``solutions``        each notebook's exercise starters (``exNN_*``) and solutions
 ==================================  ==========================================================
 

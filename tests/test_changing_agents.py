@@ -1,4 +1,4 @@
-"""Notebook 12 on real Worker processes: a careless deploy, two deployment versions side by side, reset.
+"""Notebook 13 on real Worker processes: a careless deploy, two deployment versions side by side, reset.
 
 The versioned tests share one rollout on the session's dev server: version 1's
 and version 2's Workers of the ``travel-chat`` deployment, chats started while
@@ -16,10 +16,10 @@ import pytest
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import WorkflowHandle
 
-from recipes.nb12_changing_running_agents.budget_agent import TripBudgetWorkflow
-from recipes.nb12_changing_running_agents.chat_v1 import ChatInput, TravelChat
-from recipes.nb12_changing_running_agents.resets import reset_point, reset_workflow
-from recipes.nb12_changing_running_agents.versions import (
+from recipes.nb13_changing_running_agents.budget_agent import TripBudgetWorkflow
+from recipes.nb13_changing_running_agents.chat_v1 import ChatInput, TravelChat
+from recipes.nb13_changing_running_agents.resets import reset_point, reset_workflow
+from recipes.nb13_changing_running_agents.versions import (
     TASK_QUEUE,
     running_on,
     set_current_version,
@@ -27,7 +27,7 @@ from recipes.nb12_changing_running_agents.versions import (
 )
 from shared import Connection, WorkerProcess, first_workflow_task_failure, history_table, start_worker_process
 
-RECIPES = "recipes.nb12_changing_running_agents"
+RECIPES = "recipes.nb13_changing_running_agents"
 LIMA = "What's the weather in Lima?"
 BUDGET_REQUEST = "What would 3 nights in Lima cost?"
 

@@ -84,7 +84,7 @@ A version that stopped being current is "draining" while pinned runs remain
 on it, and "drained" once none do; then its Workers can be shut down.
 Temporal checks every 3 minutes, after a 3-minute grace period for
 visibility to catch up (``matching.wv.VersionDrainageStatus*``). The dev
-server's visibility store is up to date at once, so notebook 12 checks every
+server's visibility store is up to date at once, so notebook 13 checks every
 second and can retire a version while you watch.
 """
 

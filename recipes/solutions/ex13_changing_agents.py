@@ -1,4 +1,4 @@
-"""Solutions to notebook 12's exercises: pin a chat to the old version, find the bad step.
+"""Solutions to notebook 13's exercises: pin a chat to the old version, find the bad step.
 
 ``tests/test_exercises_12.py`` checks this module and the starter in ``recipes/exercises/``.
 """
@@ -9,8 +9,8 @@ from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client, WorkflowHandle
 from temporalio.common import PinnedVersioningOverride, WorkerDeploymentVersion
 
-from recipes.nb12_changing_running_agents.chat_v1 import ChatInput, TravelChat
-from recipes.nb12_changing_running_agents.versions import DEPLOYMENT, TASK_QUEUE
+from recipes.nb13_changing_running_agents.chat_v1 import ChatInput, TravelChat
+from recipes.nb13_changing_running_agents.versions import DEPLOYMENT, TASK_QUEUE
 from shared import CookbookError
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from temporalio import activity
 
-from recipes.nb12_changing_running_agents.budget_agent import NIGHTLY_RATES_EUR, WORKFLOWS
+from recipes.nb13_changing_running_agents.budget_agent import NIGHTLY_RATES_EUR, WORKFLOWS
 
 
 @activity.defn(name="trip_budget")

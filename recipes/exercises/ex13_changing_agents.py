@@ -1,8 +1,8 @@
-"""Starters for notebook 12's exercises: pin a chat to the old version, find the bad step.
+"""Starters for notebook 13's exercises: pin a chat to the old version, find the bad step.
 
-Each ``TODO`` marks what to change; check your work with ``make exercises NB=12``.
+Each ``TODO`` marks what to change; check your work with ``make exercises NB=13``.
 ``tests/test_exercises_12.py`` runs the same checks on this module and on
-``recipes/solutions/ex12_changing_agents.py``: they fail here until you finish the exercise.
+``recipes/solutions/ex13_changing_agents.py``: they fail here until you finish the exercise.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from temporalio.api.enums.v1 import EventType  # noqa: F401 (you will need it in
 from temporalio.client import Client, WorkflowHandle
 from temporalio.common import PinnedVersioningOverride, WorkerDeploymentVersion  # noqa: F401 (exercise 1)
 
-from recipes.nb12_changing_running_agents.chat_v1 import ChatInput, TravelChat
-from recipes.nb12_changing_running_agents.versions import DEPLOYMENT, TASK_QUEUE  # noqa: F401 (exercise 1)
+from recipes.nb13_changing_running_agents.chat_v1 import ChatInput, TravelChat
+from recipes.nb13_changing_running_agents.versions import DEPLOYMENT, TASK_QUEUE  # noqa: F401 (exercise 1)
 from shared import CookbookError  # noqa: F401 (exercise 2)
 
 

@@ -1,4 +1,4 @@
-"""Version 1 of notebook 12's travel chat: a conversation that outlives its code.
+"""Version 1 of notebook 13's travel chat: a conversation that outlives its code.
 
 It is notebook 04's chat cut to what this lesson needs: one Workflow per chat,
 one Update per turn, the conversation kept in the Workflow's own state.

@@ -1,4 +1,4 @@
-"""Notebook 12's exercises: each check passes on the solution and fails on the unedited starter.
+"""Notebook 13's exercises: each check passes on the solution and fails on the unedited starter.
 
 The checks run real Worker processes on the embedded server: version 1 and
 version 2 of the travel chat with version 2 current, and the buggy trip-budget agent.
@@ -10,28 +10,28 @@ import asyncio
 import uuid
 from types import ModuleType
 
-from recipes.nb12_changing_running_agents.budget_agent import TripBudgetWorkflow
-from recipes.nb12_changing_running_agents.chat_v1 import TravelChat
-from recipes.nb12_changing_running_agents.resets import reset_point
-from recipes.nb12_changing_running_agents.versions import TASK_QUEUE, running_on, set_current_version
+from recipes.nb13_changing_running_agents.budget_agent import TripBudgetWorkflow
+from recipes.nb13_changing_running_agents.chat_v1 import TravelChat
+from recipes.nb13_changing_running_agents.resets import reset_point
+from recipes.nb13_changing_running_agents.versions import TASK_QUEUE, running_on, set_current_version
 from shared import Connection, start_worker_process
 from tests.exercises import solution_and_starter, within
 
-EX = "ex12_changing_agents"
-RECIPES = "recipes.nb12_changing_running_agents"
+EX = "ex13_changing_agents"
+RECIPES = "recipes.nb13_changing_running_agents"
 
 
 @solution_and_starter(EX, starter_fails_with="expected version 1")
 async def test_exercise_1_pin_a_chat_to_the_old_version(ex: ModuleType, conn: Connection) -> None:
     """With version 2 current, the pinned chat is answered by version 1's code."""
     v1, v2 = await asyncio.gather(
-        start_worker_process(f"{RECIPES}.deployed_v1", task_queue=TASK_QUEUE, name="ex12-chat-v1"),
-        start_worker_process(f"{RECIPES}.deployed_v2", task_queue=TASK_QUEUE, name="ex12-chat-v2"),
+        start_worker_process(f"{RECIPES}.deployed_v1", task_queue=TASK_QUEUE, name="ex13-chat-v1"),
+        start_worker_process(f"{RECIPES}.deployed_v2", task_queue=TASK_QUEUE, name="ex13-chat-v2"),
     )
     try:
         for build_id in ("v1", "v2"):  # the rollout: each version current in turn, so the server knows both
             await set_current_version(conn.client, build_id)
-        chat = await ex.start_pinned_chat(conn.client, f"ex12-pinned-{uuid.uuid4().hex[:8]}", "v1")
+        chat = await ex.start_pinned_chat(conn.client, f"ex13-pinned-{uuid.uuid4().hex[:8]}", "v1")
         try:
             await within(chat.execute_update(TravelChat.send, "What's the weather in Lima?"), 30, "a turn")
             code = await chat.query(TravelChat.code_version)
@@ -49,10 +49,10 @@ async def test_exercise_1_pin_a_chat_to_the_old_version(ex: ModuleType, conn: Co
 @solution_and_starter(EX)
 async def test_exercise_2_find_the_bad_step(ex: ModuleType, conn: Connection, task_queue: str) -> None:
     """The point before the tool that answered " 0 EUR" is the point before trip_budget."""
-    worker = await start_worker_process(f"{RECIPES}.budget_agent", task_queue=task_queue, name="ex12-buggy")
+    worker = await start_worker_process(f"{RECIPES}.budget_agent", task_queue=task_queue, name="ex13-buggy")
     try:
         run = await conn.client.start_workflow(
-            TripBudgetWorkflow.run, "What would 3 nights in Lima cost?", id=f"ex12-{task_queue}", task_queue=task_queue
+            TripBudgetWorkflow.run, "What would 3 nights in Lima cost?", id=f"ex13-{task_queue}", task_queue=task_queue
         )
         await within(run.result(), 30, "the budget run")
     finally:

@@ -1,4 +1,4 @@
-"""Notebook 12, `notebooks/12_changing_running_agents.ipynb`: changing agents that are already running.
+"""Notebook 13, `notebooks/13_changing_running_agents.ipynb`: changing agents that are already running.
 
 * ``chat_v1``, ``chat_v2``: two versions of a long-lived travel chat, same Workflow type
 * ``deployed_v1``, ``deployed_v2``: the two versions on versioned Workers of one Worker Deployment

@@ -1,4 +1,4 @@
-"""Version 2 of notebook 12's travel chat: a new tool, new instructions, and a new step before each turn.
+"""Version 2 of notebook 13's travel chat: a new tool, new instructions, and a new step before each turn.
 
 Same Workflow type name, ``TravelChat``, as a real deployment of new code has.
 What changed since version 1:
@@ -23,7 +23,7 @@ from temporalio.openai_agents.workflow import activity_as_tool
 
 from recipes.nb01_durable_agent.weather_agent import get_weather
 from recipes.nb05_testing_durable_agents.chat_agent_v2 import look_up_profile
-from recipes.nb12_changing_running_agents.chat_v1 import ChatInput, TravelChat
+from recipes.nb13_changing_running_agents.chat_v1 import ChatInput, TravelChat
 
 with workflow.unsafe.imports_passed_through():
     from agents import Agent

@@ -1,4 +1,4 @@
-"""Worker Versioning for notebook 12: the Worker options of a deployment version, and the client side.
+"""Worker Versioning for notebook 13: the Worker options of a deployment version, and the client side.
 
 * ``deployment_options(build_id)``: what a versioned Worker of the travel chat
   passes to ``Worker``: deployment ``travel-chat``, that Build ID, versioning on.
@@ -8,7 +8,7 @@
 * ``describe_deployment``: ``temporal worker deployment describe``, as the CLI prints it;
 * ``running_on``, ``wait_for_version``: which version and behavior the server records for a run.
 
-The versioned runs of notebook 12 and its tests all use one Task Queue,
+The versioned runs of notebook 13 and its tests all use one Task Queue,
 ``TASK_QUEUE``: a version becomes current only if it polls every Task Queue
 the current version polls.
 """
@@ -27,7 +27,7 @@ from temporalio.worker import WorkerDeploymentConfig, WorkerDeploymentVersion
 
 from shared import temporal_cli, wait_until
 
-TASK_QUEUE = "nb12-travel-chat"
+TASK_QUEUE = "nb13-travel-chat"
 """The Task Queue of the travel chat's versioned Workers."""
 
 DEPLOYMENT = "travel-chat"
@@ -56,7 +56,7 @@ async def set_current_version(client: Client, build_id: str, timeout: float = 30
     they start, so this retries until the version is known.
     """
     request = SetWorkerDeploymentCurrentVersionRequest(
-        namespace=client.namespace, deployment_name=DEPLOYMENT, build_id=build_id, identity="notebook 12"
+        namespace=client.namespace, deployment_name=DEPLOYMENT, build_id=build_id, identity="notebook 13"
     )
 
     async def try_set() -> bool:

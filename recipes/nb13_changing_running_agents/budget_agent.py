@@ -1,4 +1,4 @@
-"""Notebook 12's reset lesson: a trip-budget agent whose tool has a bug.
+"""Notebook 13's reset lesson: a trip-budget agent whose tool has a bug.
 
 The model answers with a tool call, ``trip_budget(city="Lima", nights=3)``;
 the tool looks the city up in a table keyed by lower-case names, but it uses
