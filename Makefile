@@ -1,5 +1,5 @@
 # `make lab` to learn, `make test` to check everything, `make doctor` before a workshop. All set up .venv first.
-# `make bench` measures what durability costs (about 10 minutes; see the README's Performance section).
+# `make bench` measures what durability costs (about 15 minutes; see the README's Performance section).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
