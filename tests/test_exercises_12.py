@@ -89,5 +89,6 @@ async def test_exercise_2_a_continued_run_carries_one_line_per_page(
     expected = [(await read_page(page)).partition(". ")[0] + "." for page in pages[: len(last)]]
     assert last == expected, (
         f"The third run should carry each page it read as one summary line, its first sentence ({expected[0]!r}); "
-        f"it carried {last[0][:120]!r}... ({len(last[0]):,} characters). See TODO 2 in recipes/exercises/ex12_long_task.py"
+        f"it carried {last[0][:120]!r}... ({len(last[0]):,} characters). "
+        "See TODO 2 in recipes/exercises/ex12_long_task.py"
     )

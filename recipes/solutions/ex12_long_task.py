@@ -19,7 +19,7 @@ from recipes.nb12_tasks_longer_than_a_history.long_task import LongTaskInput, Lo
 MAX_RUN_BYTES = 512 * 1024
 """The stated size: no run of the chain may grow its Event History past this."""
 MODEL_CALLS_PER_RUN = 7
-"""Measured: run 1 grows to 240 KB; what the chain carries adds about 28 KB a run, to 436 KB in run 8 (8 calls: 523 KB)."""
+"""Measured: run 1 grows to 240 KB; what the chain carries adds about 28 KB a run, 436 KB in run 8 (8 calls: 523 KB)."""
 
 
 def sixty_page_task() -> LongTaskInput:
