@@ -27,8 +27,9 @@ from recipes.nb12_tasks_longer_than_a_history.long_task import LongTaskInput, Lo
 MAX_RUN_BYTES = 512 * 1024
 """The stated size: no run of the chain may grow its Event History past this."""
 MODEL_CALLS_PER_RUN = 30
-# TODO 1: 30 model calls make a run of about 4 MB (notebook 12's first run read 30 pages in 31 calls). Choose a budget
-# that keeps every run under MAX_RUN_BYTES: the history grows with the square of the model calls in one run.
+# TODO 1: 31 model calls made a run of 4 MB (notebook 12, section 1). Choose a budget that keeps every run under
+# MAX_RUN_BYTES: a run's history grows with the square of its model calls, and what the chain carries from earlier
+# runs makes each later run a little larger, so leave room.
 
 
 def sixty_page_task() -> LongTaskInput:
