@@ -1,6 +1,6 @@
 """A task longer than a history: one agent run's Event History, model call by model call, and where it meets limits.
 
-Notebook 11's reader agent reads N pages in one ``Runner.run``, one page per
+Notebook 12's reader agent reads N pages in one ``Runner.run``, one page per
 model call, so every model call's input holds every page read so far. The
 benchmark runs it three ways (unbounded, with a claim check, with a budget of
 model calls per run and continue-as-new), reads the size of the current run's
@@ -22,8 +22,8 @@ import numpy as np
 from temporalio.client import Client, WorkflowFailureError
 
 from bench.history_growth import LIMITS, _first_turn
-from recipes.nb11_agents_at_scale import long_task
-from recipes.nb11_agents_at_scale.long_task import LongTaskInput, ModelCall, ReadingWorkflow, page_ids
+from recipes.nb12_tasks_longer_than_a_history import long_task
+from recipes.nb12_tasks_longer_than_a_history.long_task import LongTaskInput, ModelCall, ReadingWorkflow, page_ids
 from shared import claim_check, setup, start_worker
 
 NEVER = 1_000_000

@@ -1,22 +1,23 @@
 """The code the notebooks run and show, one package per notebook, named after it.
 
-==================================  ==========================================================
-package                             notebook
-==================================  ==========================================================
-``nb01_durable_agent``              ``01_durable_agent.ipynb``: an agent whose tool is an Activity
-``nb02_crash_recovery``             ``02_crash_recovery.ipynb``: crashes, retries, state
-``nb03_human_approval``             ``03_human_approval.ipynb``: a human in the loop
-``nb04_long_running_agents``        ``04_long_running_agents.ipynb``: a chat that lives for days
-``nb05_testing_durable_agents``     ``05_testing_durable_agents.ipynb``: tests and replay
-``nb06_what_durability_costs``      ``06_what_durability_costs.ipynb``: the agent the bench times
-``nb07_teams_of_agents``            ``07_teams_of_agents.ipynb``: teams of agents
-``nb08_keeping_agents_in_bounds``   ``08_keeping_agents_in_bounds.ipynb``: structured output, guardrails
-``nb09_mcp_and_streaming``          ``09_mcp_and_streaming.ipynb``: MCP tools and streaming
-``nb10_agents_in_production``       ``10_agents_in_production.ipynb``: agents in production
-``nb11_agents_at_scale``            ``11_agents_at_scale.ipynb``: sub-agents, a model budget, many Workers, long tasks
-``nb13_changing_running_agents``    ``13_changing_running_agents.ipynb``: versioning, upgrades, reset
-``exercises``, ``solutions``        each notebook's exercise starters (``exNN_*``) and solutions
-==================================  ==========================================================
+======================================  ==========================================================
+package                                 notebook
+======================================  ==========================================================
+``nb01_durable_agent``                  ``01_durable_agent.ipynb``: an agent whose tool is an Activity
+``nb02_crash_recovery``                 ``02_crash_recovery.ipynb``: crashes, retries, state
+``nb03_human_approval``                 ``03_human_approval.ipynb``: a human in the loop
+``nb04_long_running_agents``            ``04_long_running_agents.ipynb``: a chat that lives for days
+``nb05_testing_durable_agents``         ``05_testing_durable_agents.ipynb``: tests and replay
+``nb06_what_durability_costs``          ``06_what_durability_costs.ipynb``: the agent the bench times
+``nb07_teams_of_agents``                ``07_teams_of_agents.ipynb``: teams of agents
+``nb08_keeping_agents_in_bounds``       ``08_keeping_agents_in_bounds.ipynb``: structured output, guardrails
+``nb09_mcp_and_streaming``              ``09_mcp_and_streaming.ipynb``: MCP tools and streaming
+``nb10_agents_in_production``           ``10_agents_in_production.ipynb``: agents in production
+``nb11_agents_at_scale``                ``11_agents_at_scale.ipynb``: sub-agents, a model budget, many Workers
+``nb12_tasks_longer_than_a_history``    ``12_tasks_longer_than_a_history.ipynb``: one agent run longer than a history
+``nb13_changing_running_agents``        ``13_changing_running_agents.ipynb``: versioning, upgrades, reset
+``exercises``, ``solutions``            each notebook's exercise starters (``exNN_*``) and solutions
+======================================  ==========================================================
 
 Each package's docstring lists its modules. Most are Workflow modules:
 Workflows, Activities and their inputs, with no side effects on import, so

@@ -1,4 +1,4 @@
-"""Notebook 11, section 3: a task longer than a history, and the two ways to keep it bounded.
+"""Notebook 12: a task longer than a history, and the two ways to keep it bounded.
 
 Real agent runs on the embedded server with the offline model, which reads one
 page per model call as the agent's ``parallel_tool_calls=False`` asks: the
@@ -16,8 +16,8 @@ from pathlib import Path
 from temporalio.client import Client
 
 from bench.long_task import LongTask
-from recipes.nb11_agents_at_scale import long_task
-from recipes.nb11_agents_at_scale.long_task import (
+from recipes.nb12_tasks_longer_than_a_history import long_task
+from recipes.nb12_tasks_longer_than_a_history.long_task import (
     LongTaskInput,
     LongTaskResult,
     ReadingWorkflow,
@@ -64,7 +64,7 @@ async def test_one_run_grows_with_the_square_of_its_model_calls(conn: Connection
     grown = [b.input_bytes - a.input_bytes for a, b in zip(calls, calls[1:], strict=False)]
     assert min(grown) > long_task.PAGE_CHARS, "each model input should hold one more whole page"
     fit = LongTask("unbounded", 12, None, calls)
-    assert 80 < fit.limit_calls()["history_bytes"] < 150  # notebook 11 and the README say about 110
+    assert 80 < fit.limit_calls()["history_bytes"] < 150  # notebook 12 and the README say about 110
 
 
 async def test_a_budget_per_run_keeps_every_run_small_and_reads_each_page_once(

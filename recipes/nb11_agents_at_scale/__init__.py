@@ -3,6 +3,4 @@
 * ``supervisor``: a supervisor agent whose specialists run as child Workflows (also run alone on a fleet of Workers)
 * ``model_budget``: many agents whose model calls share one rate-limited Task Queue
 * ``fleet``: client-side drivers: start many runs at once, read when and where each Activity ran
-* ``long_task``: one agent run that reads page after page, longer than a history can hold, and the two ways to
-  bound it (a claim check, a budget of model calls per run with continue-as-new)
 """

@@ -16,9 +16,10 @@ Two fixes, each a setting of the same Workflow:
   the client): large model inputs live in a store, the history keeps a claim;
 * a budget of model calls per run (``model_calls_per_run``): ``Runner.run``
   stops after that many calls (``max_turns``, raising ``MaxTurnsExceeded`` with
-  the items so far), and the Workflow continues as new with those items,
-  every page it has read cut to its first ``keep_chars`` characters. The
-  next run sees which pages it read and goes on with the rest.
+  the items so far), and the Workflow continues as new with what ``carry``
+  keeps of those items: every page it has read cut to its first
+  ``keep_chars`` characters. The next run sees which pages it read and goes
+  on with the rest.
 
 ``history_per_model_call`` and ``pages_read`` (client side) walk every run of
 the chain: the current run's history size at each model call, and the pages
@@ -46,7 +47,7 @@ with workflow.unsafe.imports_passed_through():  # the sandbox reuses these modul
 
     from shared import MODEL_ACTIVITIES
 
-TASK_QUEUE = "nb11-long-task"
+TASK_QUEUE = "nb12-long-task"
 PAGE_CHARS = 8_000
 """How long each page is: about 1,300 words, a page of a manual or a long search result."""
 INSTRUCTIONS = "You are a careful researcher. Read pages with read_page, one at a time, then answer."
@@ -127,7 +128,7 @@ class ReadingWorkflow:
                 raise  # the whole task's limit, not this run's budget
             so_far = ItemHelpers.input_to_new_input_list(spent.run_data.input)
             so_far += [item.to_input_item() for item in spent.run_data.new_items]
-            carried = cut_pages([dict(item) for item in so_far], task.keep_chars)
+            carried = self.carry([dict(item) for item in so_far], task)
             workflow.continue_as_new(
                 dataclasses.replace(
                     task, items=carried, model_calls=task.model_calls + budget, run_number=task.run_number + 1
@@ -135,6 +136,10 @@ class ReadingWorkflow:
             )
         calls = task.model_calls + len(result.raw_responses)
         return LongTaskResult(len(str(result.final_output)), calls, task.run_number)
+
+    def carry(self, items: list[dict[str, Any]], task: LongTaskInput) -> list[dict[str, Any]]:
+        """What the next run carries of this run's items: every page cut to ``task.keep_chars`` characters."""
+        return cut_pages(items, task.keep_chars)
 
 
 @dataclass
