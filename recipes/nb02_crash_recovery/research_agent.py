@@ -64,8 +64,8 @@ class ResearchRequest:
     """What to research, passed to each tool ("Temporal", "durable execution")."""
     outbox_path: str
     """The SQLite file the notification is written to (passed in, never a global)."""
-    tool_seconds: float = 2.0
-    """How long each slow tool works."""
+    tool_seconds: float = 1.0
+    """How long each slow tool works: long enough to crash it, short enough to wait for."""
     heartbeat_timeout_s: float | None = 2.0
     """Heartbeat timeout of the slow tools; ``None`` leaves only ``start_to_close_timeout``."""
     start_to_close_s: float = 20.0
@@ -95,14 +95,14 @@ async def work_with_heartbeats(seconds: float, step: float = 0.1) -> None:
 
 
 @activity.defn
-async def search_sources(topic: str, seconds: float = 2.0) -> str:
+async def search_sources(topic: str, seconds: float = 1.0) -> str:
     """Search for sources about a topic (slow)."""
     await work_with_heartbeats(seconds)
     return f"3 sources on {topic}"
 
 
 @activity.defn
-async def read_sources(topic: str, seconds: float = 2.0) -> str:
+async def read_sources(topic: str, seconds: float = 1.0) -> str:
     """Read the sources found for a topic (slow)."""
     await work_with_heartbeats(seconds)
     return f"notes on {topic} taken"
