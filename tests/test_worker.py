@@ -245,14 +245,15 @@ async def test_a_worker_the_spare_cannot_match_starts_cold_and_the_spare_is_repl
     await keep_spare()
     waiting = current_spare()
     assert waiting is not None and waiting.pid is not None
+    spare_pid = waiting.pid
     worker = await start_worker_process(
         environment_worker, task_queue=task_queue, name="cold", env={"PYTHONWARNINGS": "ignore"}
     )
     try:
-        assert worker.pid != waiting.pid and await wait_until_gone(waiting.pid), "a spare that does not fit is killed"
+        assert worker.pid != spare_pid and await wait_until_gone(spare_pid), "a spare that does not fit is killed"
         assert await report_environment(conn.client, task_queue, ["PYTHONWARNINGS"]) == {"PYTHONWARNINGS": "ignore"}
         replacement = current_spare()
-        assert replacement is not None and replacement.pid not in (waiting.pid, worker.pid)
+        assert replacement is not None and replacement.pid not in (spare_pid, worker.pid)
     finally:
         await worker.stop()
 

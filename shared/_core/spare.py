@@ -20,9 +20,11 @@ working directory, and no change to a variable read at import time (see
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import re
+import signal
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -71,7 +73,7 @@ class SpareWorker(OwnedProcess):
     async def hand_over(
         self, argv: Sequence[str], env: Mapping[str, str], log_path: Path
     ) -> asyncio.subprocess.Process | None:
-        """Give the spare its job and return its process, now the Worker's; None (the spare killed) if it cannot.
+        """Give the spare its job and return its process, now the Worker's; None if the spare died while waiting.
 
         The spare is no longer owned as a spare afterwards: the Worker's handle owns its process.
         """
@@ -83,10 +85,16 @@ class SpareWorker(OwnedProcess):
             process.stdin.write(json.dumps(job).encode() + b"\n")
             await process.stdin.drain()
             process.stdin.close()
-        except (BrokenPipeError, ConnectionResetError):  # it died while waiting: killed by hand, say
-            process.kill()
+        except (BrokenPipeError, ConnectionResetError):  # killed by hand, say
             return None
         return process
+
+    def discard(self) -> None:
+        """SIGKILL the spare and forget it at once; its event loop's child watcher reaps it, whichever loop that is."""
+        pid, self.process = self.pid, None
+        if pid is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
 
     def __repr__(self) -> str:
         return f"<SpareWorker @{self.pid}: {'waiting' if self.alive else 'gone'}>"
@@ -109,8 +117,7 @@ async def take_spare(argv: Sequence[str], env: Mapping[str, str], log_path: Path
     if spare is None or not enabled():
         return None
     if not spare.fits(env):
-        assert spare.process is not None
-        spare.process.kill()  # its watcher reaps it, on whichever event loop started it
+        spare.discard()
         return None
     return await spare.hand_over(argv, env, log_path)
 
