@@ -79,11 +79,11 @@ async def run(sections: list[str], quick: bool) -> Results:
                 pages=pages, claimed_pages=claimed, chained_pages=chained,
             )  # fmt: skip
     if "startup" in sections:
-        progress("start-up: dev server, worker process, first answer in a fresh kernel")
+        progress("start-up: dev server, worker process (cold and warm), first answer in a fresh kernel")
         tries = 1 if quick else 3
         results.startup = [
             await startup.server_start(tries),
-            await startup.worker_process_start(tries),
+            *await startup.worker_process_starts(tries),
             await startup.first_result_in_fresh_kernel(),
         ]
     server = shared.current_server()

@@ -6,9 +6,10 @@ The package has three layers, one private folder each:
 
 * ``_core``: what every process needs, a Worker process included: the
   connection, the embedded server, Workers and the other processes a kernel
-  owns, model choice, the offline model and faults injected into model
-  calls, errors and waiting (for an Activity, or for an Update that explains
-  a failing Workflow Task).
+  owns (among them a warm spare Worker process, imports done, that the next
+  ``start_worker_process()`` hands its job to), model choice, the offline
+  model and faults injected into model calls, errors and waiting (for an
+  Activity, or for an Update that explains a failing Workflow Task).
 * ``_views``: what a notebook shows: history tables and the checks lessons
   make of them, timelines, run chains, source code, the chat box, the
   approval panel, streamed replies, replay.

@@ -2,8 +2,8 @@
 
 And in a real kernel: a kernel restart leaves none of notebook 09's processes
 running, neither the HTTP MCP server, nor the Worker process, nor the stdio
-MCP server the in-kernel Worker started, nor the dev server; interrupting a
-cell stops none of the processes the kernel owns.
+MCP server the in-kernel Worker started, nor the dev server, nor the warm
+spare; interrupting a cell stops none of the processes the kernel owns.
 """
 
 from __future__ import annotations
@@ -76,14 +76,15 @@ handle = await conn.client.start_workflow(ShopAssistantWorkflow.run, ShopRequest
                                           "inventory-stdio"), id="k08", task_queue="k08")
 print(await handle.result())
 from tests.processes import children_running
+from shared._core.spare import current_spare
 mcp_servers = children_running(os.getpid(), inventory_mcp.__name__)  # the HTTP one and the stdio one
-print(conn.server.process.pid, process.pid, *mcp_servers)
+print(conn.server.process.pid, process.pid, current_spare().pid, *mcp_servers)
 """
     async with kernel(cwd=str(ROOT)) as k:
         answer, pids = (await k.run(cell)).splitlines()
         assert answer == "(offline model) Tent: 4 in stock."
         started = {int(p) for p in pids.split()}
-        assert len(started) == 4 and all(pid_alive(p) for p in started)  # dev server, Worker, 2 MCP servers
+        assert len(started) == 5 and all(pid_alive(p) for p in started)  # dev server, Worker, spare, 2 MCP servers
         await k.restart()
         assert not await wait_gone(started), "the restarted kernel left processes behind"
 
@@ -101,7 +102,8 @@ from recipes.nb09_mcp_and_streaming import inventory_mcp
 worker = await start_worker_process(weather_agent, task_queue="interrupted", name="interrupted")
 service = await start_service(inventory_mcp.__name__, "--port", str(free_port()), name="interrupted")
 codec_server = await start_codec_server()
-print(conn.server.process.pid, worker.pid, service.pid, codec_server.pid)
+from shared._core.spare import current_spare
+print(conn.server.process.pid, worker.pid, current_spare().pid, service.pid, codec_server.pid)
 """
     after_the_interrupt = """
 import asyncio

@@ -7,6 +7,7 @@ import os
 import subprocess
 import time
 import uuid
+from pathlib import Path
 
 import pytest
 from temporalio.client import Client
@@ -16,8 +17,11 @@ from recipes.nb01_durable_agent.weather_agent import WeatherAgentWorkflow, get_w
 from shared import Connection, CookbookError, history_table, running_workers, setup, start_worker, start_worker_process
 from shared._core.activities import MODEL_ACTIVITIES
 from shared._core.server import free_port, temporal_cli_path
-from tests import setup_options_worker
+from shared._core.spare import current_spare, keep_spare
+from tests import environment_worker, setup_options_worker
+from tests.environment_worker import EnvironmentWorkflow
 from tests.kernels import kernel
+from tests.processes import children_running, wait_until_gone
 
 
 async def run_weather(client: Client, task_queue: str, prompt: str = "weather in Lima") -> str:
@@ -143,7 +147,13 @@ async def test_a_worker_process_runs_the_workflow_and_dies_on_kill(conn: Connect
     assert await process.kill() is False, "killing a worker that is gone is a no-op"
 
 
-async def test_a_module_that_does_not_import_is_named_in_the_error(task_queue: str) -> None:
+@pytest.mark.parametrize("warm", [True, False], ids=["warm-spare", "cold"])
+async def test_a_module_that_does_not_import_is_named_in_the_error(
+    task_queue: str, warm: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COOKBOOK_WARM_SPARE", "1" if warm else "0")
+    if warm:  # the reason comes from the Worker's own log, which the spare writes to once it has its job
+        await keep_spare()
     with pytest.raises(CookbookError, match="'recipes.no_such_module'.*No module named"):
         await start_worker_process("recipes.no_such_module", task_queue=task_queue)
 
@@ -189,3 +199,91 @@ async def test_an_unreachable_address_fails_fast_with_one_line(monkeypatch: pyte
         await setup(quiet=True)
     assert time.monotonic() - started < 10
     assert "\n" not in str(error.value)
+
+
+async def report_environment(client: Client, task_queue: str, names: list[str]) -> dict[str, str | None]:
+    """The environment variables the Worker process on ``task_queue`` sees."""
+    return await client.execute_workflow(
+        EnvironmentWorkflow.run, names, id=f"env-{uuid.uuid4()}", task_queue=task_queue
+    )
+
+
+async def test_the_warm_spare_becomes_the_next_worker_with_exactly_its_environment(
+    conn: Connection, task_queue: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COOKBOOK_TEST_GONE", "unset before the Worker starts")
+    stale = current_spare()
+    if stale is not None:
+        await stale.kill()
+    await keep_spare()
+    waiting = current_spare()
+    assert waiting is not None and waiting.pid is not None
+    spare_pid = waiting.pid
+    monkeypatch.delenv("COOKBOOK_TEST_GONE")
+    monkeypatch.setenv("COOKBOOK_TEST_LATER", "set after the spare started")
+    worker = await start_worker_process(
+        environment_worker, task_queue=task_queue, name="warm", env={"COOKBOOK_TEST_SECRET": "the Worker's only"}
+    )
+    assert worker.pid == spare_pid and worker.identity == f"warm@{spare_pid}", "the spare became the Worker"
+    assert not waiting.alive, "it is the Worker's process now, no longer owned as a spare"
+    names = ["COOKBOOK_TEST_GONE", "COOKBOOK_TEST_LATER", "COOKBOOK_TEST_SECRET", "TEMPORAL_ADDRESS"]
+    assert await report_environment(conn.client, task_queue, names) == {
+        "COOKBOOK_TEST_GONE": None,
+        "COOKBOOK_TEST_LATER": "set after the spare started",
+        "COOKBOOK_TEST_SECRET": "the Worker's only",
+        "TEMPORAL_ADDRESS": conn.server.address if conn.server else os.environ["TEMPORAL_ADDRESS"],
+    }
+    replacement = current_spare()
+    assert replacement is not None and replacement.pid not in (None, worker.pid), "a new spare waits"
+    assert await worker.kill() and worker.returncode == -9, "kill() is a SIGKILL of exactly that Worker"
+    assert replacement.alive, "killing the Worker leaves the spare"
+
+
+async def test_a_worker_the_spare_cannot_match_starts_cold_and_the_spare_is_replaced(
+    conn: Connection, task_queue: str
+) -> None:
+    await keep_spare()
+    waiting = current_spare()
+    assert waiting is not None and waiting.pid is not None
+    spare_pid = waiting.pid
+    worker = await start_worker_process(
+        environment_worker, task_queue=task_queue, name="cold", env={"PYTHONWARNINGS": "ignore"}
+    )
+    try:
+        assert worker.pid != spare_pid and await wait_until_gone(spare_pid), "a spare that does not fit is killed"
+        assert await report_environment(conn.client, task_queue, ["PYTHONWARNINGS"]) == {"PYTHONWARNINGS": "ignore"}
+        replacement = current_spare()
+        assert replacement is not None and replacement.pid not in (spare_pid, worker.pid)
+    finally:
+        await worker.stop()
+
+
+async def test_only_a_change_that_imports_would_miss_leaves_the_spare_unused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await keep_spare()
+    waiting = current_spare()
+    assert waiting is not None
+    assert waiting.fits({**os.environ, "OPENAI_API_KEY": "sk-test", "TEMPORAL_ADDRESS": "127.0.0.1:7233"})
+    for changed in ("PYTHONPATH", "LC_ALL", "TMPDIR", "OPENAI_AGENTS_DISABLE_TRACING"):
+        assert not waiting.fits({**os.environ, changed: "/elsewhere"}), changed
+    monkeypatch.chdir(tmp_path)
+    assert not waiting.fits(dict(os.environ)), "another working directory is another sys.path"
+
+
+async def test_workers_started_in_a_row_leave_one_spare_and_nothing_else(conn: Connection, task_queue: str) -> None:
+    waiting = current_spare()
+    before = children_running(os.getpid(), "-m shared") - {waiting.pid if waiting else -1}
+    workers = [
+        await start_worker_process(environment_worker, task_queue=f"{task_queue}-{n}", name=f"row-{n}")
+        for n in range(3)
+    ]
+    workers.append(await start_worker_process(environment_worker, task_queue=f"{task_queue}-0", name="row-0"))
+    try:
+        assert not workers[0].alive, "starting a name again replaced its Worker"
+        last = current_spare()
+        assert last is not None
+        assert children_running(os.getpid(), "-m shared") - before == {w.pid for w in workers[1:]} | {last.pid}
+    finally:
+        for worker in workers:
+            await worker.stop()

@@ -7,6 +7,8 @@ mechanism behind all three (``start_service``, ``start_worker_process`` and
 
 * starting a process under a name already in use replaces the old process, so
   re-running a cell never leaves two;
+* a Worker process may be a warm spare, already started and imported, handed
+  its job (``shared._core.spare``): it is owned here like the others;
 * the handle kills, stops and restarts it (with the same arguments, so the
   same port), and readiness is awaited, never slept for;
 * the process runs in its own session, so interrupting a cell (which signals
@@ -78,15 +80,19 @@ class OwnedProcess:
 
     async def start(self: P) -> P:
         """Launch the process and wait for its ``ready`` line; a process that dies first is a ``CookbookError``."""
+        await self._launch(asyncio.subprocess.DEVNULL)
+        await self._await_ready()
+        return self
+
+    async def _launch(self, stdin: int) -> None:
+        """Run ``python -m`` with the command in its own session, stdout piped to us and stderr to the log."""
         private_state_dir()
         with open_log(self.log_path) as log:
             self.process = await asyncio.create_subprocess_exec(
                 sys.executable, "-m", *self.command, env={**os.environ, **self.env},
-                stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE, stderr=log,
+                stdin=stdin, stdout=asyncio.subprocess.PIPE, stderr=log,
                 preexec_fn=die_with_parent, start_new_session=True,
             )  # fmt: skip
-        await self._await_ready()
-        return self
 
     async def _await_ready(self) -> None:
         """Read stdout up to the ``ready`` line, the whole wait bounded by ``ready_timeout``.

@@ -29,6 +29,7 @@ from temporalio.worker import Worker
 from shared._core.errors import CookbookError, check_type
 from shared._core.processes import OwnedProcess, module_name, own
 from shared._core.server import current_server, stopped_server
+from shared._core.spare import keep_spare, take_spare
 
 
 @dataclass
@@ -185,6 +186,15 @@ class WorkerProcess(OwnedProcess):
         self.module = module
         self.task_queue = task_queue
 
+    async def start(self) -> WorkerProcess:
+        """Hand the job to this kernel's warm spare if it fits, else launch cold; then keep a spare for the next."""
+        self.process = await take_spare(self.command[1:], {**os.environ, **self.env}, self.log_path)
+        if self.process is None:
+            await self._launch(asyncio.subprocess.DEVNULL)
+        await self._await_ready()
+        await keep_spare()
+        return self
+
     @property
     def identity(self) -> str:
         """The Worker's identity, as the Event History records it: ``name@pid``."""
@@ -214,7 +224,9 @@ async def start_worker_process(
 ) -> WorkerProcess:
     """Start a Worker process that hosts ``module`` (a module or its name), and wait until it polls ``task_queue``.
 
-    The process runs ``python -m shared MODULE``. The module lists what the
+    The process runs ``python -m shared MODULE``, or is this kernel's warm spare
+    handed that job (``shared._core.spare``; the first call starts the spare, so
+    the next start skips the imports). The module lists what the
     worker hosts in ``WORKFLOWS`` and ``ACTIVITIES``
     (and may set ``WORKER_OPTIONS`` and ``SETUP_OPTIONS``). A process with the
     same ``name`` is replaced. The process connects to the same server as this
