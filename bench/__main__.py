@@ -108,10 +108,14 @@ def main() -> None:
     results = asyncio.run(run(sections, args.quick))
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "latest.json").write_text(json.dumps(results.as_dict(), indent=2) + "\n")
-    picture(results).figure.savefig(args.out / "latest.png", dpi=100)
+    drawn = picture(results)
+    wrote = [args.out / "latest.json"]
+    if drawn.panels:  # start-up alone has no picture
+        drawn.figure.savefig(args.out / "latest.png", dpi=100)
+        wrote.append(args.out / "latest.png")
     print(results.markdown() if args.markdown else results.table())
     load = f"load average {results.load_before} before, {results.load_after} after"
-    print(f"\n{load}. Wrote {args.out / 'latest.json'} and {args.out / 'latest.png'}.")
+    print(f"\n{load}. Wrote {' and '.join(str(path) for path in wrote)}.")
 
 
 if __name__ == "__main__":
