@@ -69,7 +69,7 @@ test: lint
 real-model: $(STAMP)
 	$(BIN)/python tools/real_model.py prepare
 
-# Notebook 01's agent, then notebooks 01-04 and 07-09 whole, against the served model (about 25 minutes on 2 cores).
+# Notebook 01's agent, then notebooks 01-04 and 07-13 whole, against the served model (about 20 minutes on 2 cores).
 # $(OFFLINE) clears what your shell exports (an OpenAI key, a Temporal Cloud address); `run` then points
 # OPENAI_BASE_URL and OPENAI_MODEL at the model it serves.
 test-real-model: real-model
