@@ -313,12 +313,18 @@ class DevServer:
                 self._address_in_use = True
                 return
 
+    def _free_other_port(self) -> int:
+        """A free port that is not one this server keeps: on a restart, the ports just released are free again."""
+        while (port := free_port()) in (self.port, self.ui_port):
+            pass
+        return port
+
     async def _start_once(self) -> None:
         private_state_dir()
         args = [
             temporal_cli_path(), "server", "start-dev",
             "--ip", "127.0.0.1", "--port", str(self.port), "--ui-ip", self.ui_ip, "--ui-port", str(self.ui_port),
-            "--http-port", str(free_port()), "--metrics-port", str(free_port()),
+            "--http-port", str(self._free_other_port()), "--metrics-port", str(self._free_other_port()),
             "--namespace", self.marker,
             "--log-level", "warn", "--log-format", "json",
         ]  # fmt: skip
