@@ -8,12 +8,13 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import AsyncIterator
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 import pytest
 from temporalio.testing import WorkflowEnvironment
 
-from shared import Connection, setup, start_time_skipping
+from shared import Connection, setup, start_time_skipping, start_worker
 from shared._core.server import current_server, orphaned_servers
 
 if TYPE_CHECKING:
@@ -75,6 +76,14 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if orphans:
         print(f"\nOrphaned Temporal dev servers left running: {orphans}")
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.fixture
+async def ex_queue(ex: ModuleType, conn: Connection, task_queue: str) -> AsyncIterator[str]:
+    """A Worker hosting the exercise module under check (``ex``, from ``solution_and_starter``); its Task Queue."""
+    worker = await start_worker(conn.client, ex, task_queue=task_queue)
+    yield task_queue
+    await worker.stop()
 
 
 @pytest.fixture

@@ -30,9 +30,12 @@ import asyncio
 import importlib
 import os
 from collections.abc import Awaitable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import pytest
+from temporalio.client import WorkflowFailureError, WorkflowHandle
+
+from shared import first_workflow_task_failure
 
 T = TypeVar("T")
 
@@ -72,3 +75,14 @@ async def within(awaitable: Awaitable[T], seconds: float, what: str) -> T:
         return await asyncio.wait_for(awaitable, seconds)
     except TimeoutError:
         raise AssertionError(f"{what} did not happen within {seconds:g} s") from None
+
+
+async def workflow_result(handle: WorkflowHandle, timeout: float = 30.0) -> Any:
+    """The Workflow's result; a failure or a stuck Workflow Task becomes an ``AssertionError`` that says why."""
+    try:
+        return await asyncio.wait_for(handle.result(), timeout)
+    except WorkflowFailureError as err:
+        raise AssertionError(f"The Workflow failed: {err.cause}") from None
+    except TimeoutError:
+        failure = await first_workflow_task_failure(handle, timeout=1)
+        raise AssertionError(f"The Workflow is stuck: its Workflow Task fails with {failure.message}") from None

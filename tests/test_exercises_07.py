@@ -6,55 +6,33 @@ messages are the hints a learner reads from ``make exercises NB=07``.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import uuid
-from collections.abc import AsyncIterator
 from types import ModuleType
-from typing import Any
 
 import pytest
-from temporalio.client import WorkflowFailureError, WorkflowHandle
+from temporalio.client import WorkflowFailureError
 
 from recipes.nb07_teams_of_agents.support_team import IncidentRequest
-from shared import Connection, first_workflow_task_failure, history_table, start_worker
-from tests.exercises import solution_and_starter, within
+from shared import Connection, history_table
+from tests.exercises import solution_and_starter, within, workflow_result
 
 EX = "ex07_teams"
 SHIPPING_TICKET = "My shipping for A-4004 is late: where is my parcel?"
 RESULT_TIMEOUT_S = 30.0
 
 
-@pytest.fixture
-async def team(ex: ModuleType, conn: Connection, task_queue: str) -> AsyncIterator[str]:
-    """A Worker hosting the module under check; its Task Queue."""
-    worker = await start_worker(conn.client, ex, task_queue=task_queue)
-    yield task_queue
-    await worker.stop()
-
-
-async def result_of(handle: WorkflowHandle, timeout: float = RESULT_TIMEOUT_S) -> Any:
-    """The Workflow's result; a failure or a stuck Workflow Task becomes an ``AssertionError`` that says why."""
-    try:
-        return await asyncio.wait_for(handle.result(), timeout)
-    except WorkflowFailureError as err:
-        raise AssertionError(f"The Workflow failed: {err.cause}") from None
-    except TimeoutError:
-        failure = await first_workflow_task_failure(handle, timeout=1)
-        raise AssertionError(f"The Workflow is stuck: its Workflow Task fails with {failure.message}") from None
-
-
 @solution_and_starter(EX, starter_fails_with="not the 'Shipping Specialist'")
 async def test_exercise_1_a_delivery_ticket_reaches_the_shipping_specialist(
-    ex: ModuleType, conn: Connection, team: str
+    ex: ModuleType, conn: Connection, ex_queue: str
 ) -> None:
     handle = await conn.client.start_workflow(
-        ex.TeamWithShippingWorkflow.run, SHIPPING_TICKET, id=f"ex07-1-{uuid.uuid4().hex[:8]}", task_queue=team
+        ex.TeamWithShippingWorkflow.run, SHIPPING_TICKET, id=f"ex07-1-{uuid.uuid4().hex[:8]}", task_queue=ex_queue
     )
-    reply = await result_of(handle)
+    reply = await workflow_result(handle)
     assert reply.answered_by == "Shipping Specialist", (
         f"Triage left the ticket with {reply.answered_by!r}, not the 'Shipping Specialist': "
-        "is the specialist named so, and in the team?"
+        "is the specialist named so, and in the ex_queue?"
     )
     table = await history_table(handle)
     assert table.count("tool", "track_parcel") == 1, "The Shipping Specialist never ran the track_parcel Activity."
@@ -62,12 +40,12 @@ async def test_exercise_1_a_delivery_ticket_reaches_the_shipping_specialist(
 
 @solution_and_starter(EX, starter_fails_with="one failing branch failed the whole review")
 async def test_exercise_2_the_fan_out_reports_a_failing_branch(
-    ex: ModuleType, conn: Connection, team: str, caplog: pytest.LogCaptureFixture
+    ex: ModuleType, conn: Connection, ex_queue: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.ERROR, logger="temporalio.activity")  # the refund's expected failure, not a traceback
     request = IncidentRequest("Acme", ["Checkout", "Login"], "Z-9999", tool_seconds=0.1)
     handle = await conn.client.start_workflow(
-        ex.TolerantIncidentReviewWorkflow.run, request, id=f"ex07-2-{uuid.uuid4().hex[:8]}", task_queue=team
+        ex.TolerantIncidentReviewWorkflow.run, request, id=f"ex07-2-{uuid.uuid4().hex[:8]}", task_queue=ex_queue
     )
     try:
         findings = (await within(handle.result(), RESULT_TIMEOUT_S, "The review")).findings

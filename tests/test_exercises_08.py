@@ -6,54 +6,30 @@ are the hints a learner reads from ``make exercises NB=08``.
 
 from __future__ import annotations
 
-import asyncio
 import uuid
-from collections.abc import AsyncIterator
 from types import ModuleType
-from typing import Any
 
-import pytest
 from temporalio.api.enums.v1 import EventType
-from temporalio.client import WorkflowExecutionStatus, WorkflowFailureError, WorkflowHandle, WorkflowUpdateFailedError
+from temporalio.client import WorkflowExecutionStatus, WorkflowHandle, WorkflowUpdateFailedError
 
 from recipes.nb03_human_approval.approval_agent import Decision
-from shared import Connection, first_workflow_task_failure, start_worker, wait_until
-from tests.exercises import solution_and_starter
+from shared import Connection, wait_until
+from tests.exercises import solution_and_starter, workflow_result
 
 EX = "ex08_in_bounds"
 CARD = "4111 1111 1111 1111"
 CARD_TICKET = f"I paid for A-1001 with card {CARD}, but the blender arrived broken. Please refund it."
-RESULT_TIMEOUT_S = 30.0
 
 
-@pytest.fixture
-async def team(ex: ModuleType, conn: Connection, task_queue: str) -> AsyncIterator[str]:
-    """A Worker hosting the module under check; its Task Queue."""
-    worker = await start_worker(conn.client, ex, task_queue=task_queue)
-    yield task_queue
-    await worker.stop()
-
-
-async def result_of(handle: WorkflowHandle, timeout: float = RESULT_TIMEOUT_S) -> Any:
-    """The Workflow's result; a failure or a stuck Workflow Task becomes an ``AssertionError`` that says why."""
-    try:
-        return await asyncio.wait_for(handle.result(), timeout)
-    except WorkflowFailureError as err:
-        raise AssertionError(f"The Workflow failed: {err.cause}") from None
-    except TimeoutError:
-        failure = await first_workflow_task_failure(handle, timeout=1)
-        raise AssertionError(f"The Workflow is stuck: its Workflow Task fails with {failure.message}") from None
-
-
-async def card_ticket_waiting_for_review(ex: ModuleType, conn: Connection, team: str) -> WorkflowHandle:
+async def card_ticket_waiting_for_review(ex: ModuleType, conn: Connection, ex_queue: str) -> WorkflowHandle:
     """Send the ticket with a card number; return once the Workflow waits for a review, fail if it ends without."""
     handle = await conn.client.start_workflow(
-        ex.ReviewedSupportWorkflow.run, CARD_TICKET, id=f"ex08-1-{uuid.uuid4().hex[:8]}", task_queue=team
+        ex.ReviewedSupportWorkflow.run, CARD_TICKET, id=f"ex08-1-{uuid.uuid4().hex[:8]}", task_queue=ex_queue
     )
 
     async def waiting() -> bool:
         if (await handle.describe()).status != WorkflowExecutionStatus.RUNNING:
-            outcome = await result_of(handle)
+            outcome = await workflow_result(handle)
             raise AssertionError(
                 f"The Workflow ended without asking a human: {outcome} (TODO 1a: wait for the review Update)."
             )
@@ -75,22 +51,22 @@ async def sent_to_an_activity(handle: WorkflowHandle, text: str) -> bool:
 
 @solution_and_starter(EX, starter_fails_with="ended without asking a human")
 async def test_exercise_1_a_card_number_waits_for_a_reviewer_then_goes_on_without_it(
-    ex: ModuleType, conn: Connection, team: str
+    ex: ModuleType, conn: Connection, ex_queue: str
 ) -> None:
-    handle = await card_ticket_waiting_for_review(ex, conn, team)
+    handle = await card_ticket_waiting_for_review(ex, conn, ex_queue)
     approval = Decision(approved=True, comment="card removed", reviewer="ana")
     await handle.execute_update(ex.ReviewedSupportWorkflow.review, approval)
-    outcome = await result_of(handle)
-    assert outcome.status == "answered", f"After the approval the team should answer, got {outcome}"
+    outcome = await workflow_result(handle)
+    assert outcome.status == "answered", f"After the approval the ex_queue should answer, got {outcome}"
     assert not await sent_to_an_activity(handle, CARD), "The card number reached a model or a tool."
 
 
 @solution_and_starter(EX, starter_fails_with="ended without asking a human")
 async def test_exercise_1_a_rejection_needs_a_reason_and_then_stops_the_run(
-    ex: ModuleType, conn: Connection, team: str
+    ex: ModuleType, conn: Connection, ex_queue: str
 ) -> None:
     workflow = ex.ReviewedSupportWorkflow
-    handle = await card_ticket_waiting_for_review(ex, conn, team)
+    handle = await card_ticket_waiting_for_review(ex, conn, ex_queue)
     rejection = Decision(approved=False, comment="", reviewer="ana")
     try:
         await handle.execute_update(workflow.review, rejection)
@@ -101,7 +77,7 @@ async def test_exercise_1_a_rejection_needs_a_reason_and_then_stops_the_run(
     reason = Decision(approved=False, comment="no cards in tickets", reviewer="ana")
     reply = await handle.execute_update(workflow.review, reason)
     assert isinstance(reply, str) and reply.strip(), "The review Update should return a short confirmation."
-    result = await result_of(handle)
+    result = await workflow_result(handle)
     assert (result.status, result.guardrail) == ("blocked", "no_card_numbers"), (
         f"After a rejection the run should end blocked by no_card_numbers, got {result}"
     )
