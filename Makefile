@@ -56,7 +56,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check $(LINTED)
 	$(BIN)/ruff format --check shared recipes bench tests examples tools
 
-# About 13-17 minutes the first time on a 2-core laptop; pytest prints each test as it starts (-v).
+# About 16-20 minutes the first time on a 2-core laptop; pytest prints each test as it starts (-v).
 test: lint
 	@echo "== pytest tests: the server, workers, crashes, approvals, replay, exercises (most of the time goes here)"
 	$(OFFLINE) $(BIN)/python -m pytest -v --durations=25 tests
