@@ -71,7 +71,6 @@ def wait_for_job() -> list[str]:
     nothing = os.open(os.devnull, os.O_RDONLY)
     os.dup2(nothing, sys.stdin.fileno())
     os.close(nothing)
-    sys.argv[1:] = job["argv"]
     return list(job["argv"])
 
 
