@@ -75,8 +75,9 @@ def starts_per_second(starts: Sequence[ActivityStart]) -> list[int]:
     return [seconds[second] for second in range(max(seconds) + 1)]
 
 
-CLOCK_SLACK_S = 0.05
-"""How late after the limiter let a call go the server may stamp its ``ActivityTaskStarted`` event."""
+CLOCK_SLACK_S = 0.2
+"""How late after the limiter let a call go the server may stamp its ``ActivityTaskStarted`` event (on a loaded
+2-core machine, two Workers' calls once came out one call over the budget at 0.05 s)."""
 
 
 def over_budget(starts: Sequence[ActivityStart], per_second: float, burst: float) -> int:
