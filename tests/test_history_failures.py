@@ -4,7 +4,8 @@ Proves: a Workflow that fails outside its Activities gets a row with the cause;
 a Workflow Task that keeps failing gets a row with its cause, and
 ``wait_for_activity`` stops at once with that cause instead of waiting out its
 timeout; a cause longer than the table's width is whole in ``table.full(n)``;
-``replay`` reads a history whose payloads are in a claim-check store.
+``replay`` reads a history whose payloads are in a claim-check store, and a
+payload missing from that store is one line naming the folder, wherever it is read.
 """
 
 from __future__ import annotations
@@ -84,6 +85,31 @@ async def test_a_history_that_used_the_claim_check_store_replays(conn: Connectio
     assert (await replay(history, WeatherAgentWorkflow, external_storage=storage)).ok
     with pytest.raises(CookbookError, match=r"replay\(external_storage=...\) takes an ExternalStorage"):
         await replay(history, WeatherAgentWorkflow, external_storage=str(tmp_path))  # type: ignore[arg-type]
+
+
+async def test_a_payload_missing_from_the_claim_check_store_is_one_line_naming_the_store(
+    conn: Connection, task_queue: str, tmp_path: Path
+):
+    blobs = tmp_path / "blobs"
+    stored = await setup(external_storage=claim_check(blobs, threshold=64), quiet=True)
+    worker = await start_worker(stored.client, weather_agent, task_queue=task_queue)
+    try:
+        handle = await stored.client.start_workflow(
+            WeatherAgentWorkflow.run, "weather in Lima?", id=f"cc-{uuid.uuid4().hex[:8]}", task_queue=task_queue
+        )
+        await handle.result()
+    finally:
+        await worker.stop()
+    history = await handle.fetch_history()
+    for blob in blobs.iterdir():  # the store's folder emptied, as a clean-up might
+        blob.unlink()
+    missing = rf"Payload \w{{12}}… is not in the claim-check store {blobs}: was the folder emptied or moved\?"
+    with pytest.raises(CookbookError, match=missing):
+        await handle.result()
+    with pytest.raises(CookbookError, match=missing):
+        await history_table(handle)
+    replayed = await replay(history, WeatherAgentWorkflow, external_storage=claim_check(blobs, threshold=64))
+    assert not replayed.ok and "is not in the claim-check store" in str(replayed)
 
 
 async def test_a_chat_turn_whose_workflow_task_fails_ends_with_the_cause(conn: Connection, task_queue: str):

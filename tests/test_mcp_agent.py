@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import time
 import uuid
 from collections.abc import AsyncIterator
@@ -24,6 +25,7 @@ from temporalio.client import WorkflowFailureError
 from recipes.nb09_mcp_and_streaming.inventory_agent import ShopAssistantWorkflow, ShopRequest
 from recipes.nb09_mcp_and_streaming.inventory_worker import MCP_SERVERS, MODEL_PARAMS, URL_VARIABLE
 from shared import (
+    STATE_DIR,
     Connection,
     ModelFault,
     ServiceProcess,
@@ -96,6 +98,8 @@ async def test_stdio_tools_are_listed_and_called_as_activities(shop: Connection,
     # The Worker started the stdio server as its own child, and stopping the Worker ends it.
     servers = children_running(os.getpid(), "recipes.nb09_mcp_and_streaming.inventory_mcp")
     assert len(servers) == 1
+    log = STATE_DIR / f"mcp-stdio-{os.getpid()}.log"  # the server's stderr, which may hold what a tool was given
+    assert stat.S_IMODE(log.stat().st_mode) == 0o600, f"{log.name} may be read by others"
     await worker.stop()
     assert not await wait_gone(servers)
 

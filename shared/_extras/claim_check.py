@@ -97,8 +97,8 @@ class LocalBlobStore(StorageDriver):
                 data = (self.directory / digest).read_bytes()
             except FileNotFoundError:
                 raise CookbookError(
-                    f"Payload {digest[:12]}… is not in the claim-check store {self._name!r}: every Worker "
-                    "and client must use the same store."
+                    f"Payload {digest[:12]}… is not in the claim-check store {self.directory}: was the folder "
+                    "emptied or moved? Every Worker and client must read the same store."
                 ) from None
             if hashlib.sha256(data).hexdigest() != digest:
                 raise CookbookError(f"Payload {digest[:12]}… in the claim-check store was altered.")
