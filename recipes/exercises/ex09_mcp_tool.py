@@ -1,4 +1,4 @@
-"""Exercise 08.1: give the inventory MCP server a third tool, ``restock_item``.
+"""Exercise 09.1: give the inventory MCP server a third tool, ``restock_item``.
 
 The shop gets deliveries. Add a tool the agent can call for "Restock 5 units
 of Tent." Run this module the way the inventory server runs

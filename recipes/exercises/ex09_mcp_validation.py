@@ -1,4 +1,4 @@
-"""Exercise 08.3: an MCP tool whose input the server's validator refuses.
+"""Exercise 09.3: an MCP tool whose input the server's validator refuses.
 
 A customer may reserve at most ``MAX_PER_ORDER`` of an item at once. Put that
 limit where the server's input validator enforces it, in the type of

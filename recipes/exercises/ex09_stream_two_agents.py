@@ -1,4 +1,4 @@
-"""Exercise 08.2: stream a second agent's reply after the first.
+"""Exercise 09.2: stream a second agent's reply after the first.
 
 The planner's reply streams; the packer's does not, so a subscriber sees only
 the plan and then waits in silence. Make the packer stream too.

@@ -1,4 +1,4 @@
-"""Exercise 08.1, solved: the inventory MCP server with a third tool, ``restock_item``.
+"""Exercise 09.1, solved: the inventory MCP server with a third tool, ``restock_item``.
 
 Run it the way the inventory server runs (``python -m recipes.solutions.ex09_mcp_tool``).
 The Workflow does not change: the agent finds the new tool in the server's tool list.

@@ -1,4 +1,4 @@
-"""Exercise 08.3, solved: a reservation limit that the server's input validator enforces.
+"""Exercise 09.3, solved: a reservation limit that the server's input validator enforces.
 
 The limit is part of ``quantity``'s type, so it is in the tool's input schema:
 the model sees it in the tool list, and the server refuses a call outside it

@@ -1,4 +1,4 @@
-"""Exercise 08.2, solved: stream a second agent's reply after the first.
+"""Exercise 09.2, solved: stream a second agent's reply after the first.
 
 Both agents run with ``Runner.run_streamed`` (through ``streamed``), so a
 subscriber sees two replies arrive, one after the other, on the same topic.
