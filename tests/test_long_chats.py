@@ -1,4 +1,4 @@
-"""Notebook 10, section 2: a chat's history, the 2 MB payload limit, and the two fixes.
+"""A chat's history, the 2 MB payload limit (notebook 10, section 2), and two fixes: a claim check and a summary.
 
 Real chats on the embedded server with the offline model: the unfixed chat's
 history is mostly model-call inputs; a turn whose model input passes 2 MB is
