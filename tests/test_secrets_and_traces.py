@@ -1,4 +1,4 @@
-"""Notebook 10, sections 3 and 4: an API key that never reaches the history, and replay-safe traces.
+"""An API key that never reaches the history, and replay-safe traces (notebook 10, sections 1 and 3).
 
 The key lives only in a real Worker process's environment; every byte of the
 stored history and every decoded payload is searched for it. The traces come

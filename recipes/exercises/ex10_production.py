@@ -25,7 +25,7 @@ with workflow.unsafe.imports_passed_through():  # the sandbox reuses these modul
     from shared import EncryptionCodec, claim_check
 
 MESSAGE_SIZE = 3000
-"""The size of the user's messages in notebook 10's chat (``chat_growth.trip_notes``)."""
+"""The size of the user's messages in the exercise's check (``chat_growth.trip_notes``)."""
 
 
 class RotatingCodec(PayloadCodec):

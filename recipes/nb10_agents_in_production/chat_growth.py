@@ -1,4 +1,4 @@
-"""Measure how a chat's Event History grows, turn by turn, and draw it (client-side code for notebook 10).
+"""Measure how a chat's Event History grows, turn by turn, and draw it (client-side code for notebook 12's plot).
 
 ``measure_growth`` has a scripted conversation with a chat Workflow: each
 turn the user pastes a few kilobytes of trip notes, as people do. After each

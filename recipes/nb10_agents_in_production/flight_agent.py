@@ -1,9 +1,9 @@
 """An agent whose tool needs an API key, and gets it on the Worker, never through the Workflow.
 
-Notebook 10 runs this module in a Worker process started with the key in its
-environment. The Workflow passes the tool only what the model asked for (the
-route); the Activity reads ``FLIGHTS_API_KEY`` from its own process when it
-runs. So the key never becomes a payload: it is in no Workflow input, no
+A Worker process runs this module, started with the key in its environment.
+The Workflow passes the tool only what the model asked for (the route); the
+Activity reads ``FLIGHTS_API_KEY`` from its own process when it runs. So the
+key never becomes a payload: it is in no Workflow input, no
 Activity input or result, and no Event History.
 
 The integration's ``temporal_worker_env_ref`` does not cover this case: it
