@@ -1,7 +1,7 @@
 """Starters for notebook 13's exercises: pin a chat to the old version, find the bad step.
 
 Each ``TODO`` marks what to change; check your work with ``make exercises NB=13``.
-``tests/test_exercises_12.py`` runs the same checks on this module and on
+``tests/test_exercises_13.py`` runs the same checks on this module and on
 ``recipes/solutions/ex13_changing_agents.py``: they fail here until you finish the exercise.
 """
 

@@ -1,6 +1,6 @@
 """Solutions to notebook 13's exercises: pin a chat to the old version, find the bad step.
 
-``tests/test_exercises_12.py`` checks this module and the starter in ``recipes/exercises/``.
+``tests/test_exercises_13.py`` checks this module and the starter in ``recipes/exercises/``.
 """
 
 from __future__ import annotations
