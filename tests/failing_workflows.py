@@ -1,6 +1,9 @@
-"""Workflows for the tests that fail on purpose: the Workflow itself, or every one of its Workflow Tasks."""
+"""Workflows for the tests that fail on purpose: the Workflow, each of its Workflow Tasks, or one in time."""
 
 from __future__ import annotations
+
+import time
+from pathlib import Path
 
 from temporalio import workflow
 from temporalio.exceptions import ApplicationError
@@ -43,4 +46,29 @@ class BrokenChatWorkflow:
         raise RuntimeError("the chat's code is broken: " + LONG_CAUSE)
 
 
-WORKFLOWS = [FailingWorkflow, BrokenTaskWorkflow, BrokenChatWorkflow]
+@workflow.defn
+class SlowOnceChatWorkflow:
+    """A chat whose first ``send`` holds its Workflow Task longer than the task's timeout, as a busy Worker would.
+
+    The server times that task out and schedules attempt 2, which answers at once: a Workflow Task that timed out,
+    not one whose code fails. The first time is marked by creating ``marker`` (the test's own file).
+    """
+
+    @workflow.run
+    async def run(self) -> None:
+        await workflow.wait_condition(lambda: False)
+
+    @workflow.update
+    async def send(self, marker: str) -> str:
+        with workflow.unsafe.sandbox_unrestricted():
+            first = not Path(marker).exists()
+            if first:
+                Path(marker).touch()
+                time.sleep(SLOW_TASK_S)  # blocks this Workflow Task, as a Worker starved of CPU would
+        return "answered"
+
+
+SLOW_TASK_S = 1.5
+"""Longer than the one-second Workflow Task timeout the test gives the run, shorter than the deadlock detector's 2 s."""
+
+WORKFLOWS = [FailingWorkflow, BrokenTaskWorkflow, BrokenChatWorkflow, SlowOnceChatWorkflow]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,7 @@ from shared import (
     Connection,
     CookbookError,
     claim_check,
+    execute_update_or_explain,
     history_table,
     replay,
     say,
@@ -30,7 +32,14 @@ from shared import (
     start_worker,
     wait_for_activity,
 )
-from tests.failing_workflows import LONG_CAUSE, WORKFLOWS, BrokenChatWorkflow, BrokenTaskWorkflow, FailingWorkflow
+from tests.failing_workflows import (
+    LONG_CAUSE,
+    WORKFLOWS,
+    BrokenChatWorkflow,
+    BrokenTaskWorkflow,
+    FailingWorkflow,
+    SlowOnceChatWorkflow,
+)
 
 
 async def test_a_failed_workflow_has_a_row_with_its_whole_cause(conn: Connection, task_queue: str):
@@ -125,3 +134,25 @@ async def test_a_chat_turn_whose_workflow_task_fails_ends_with_the_cause(conn: C
         await handle.terminate()
     finally:
         await worker.stop()
+
+
+async def test_a_turn_whose_workflow_task_timed_out_waits_for_the_retry_instead_of_failing(
+    conn: Connection, task_queue: str, tmp_path: Path
+):
+    worker = await start_worker(conn.client, task_queue=task_queue, workflows=WORKFLOWS)
+    try:
+        handle = await conn.client.start_workflow(
+            SlowOnceChatWorkflow.run,
+            id=f"slow-{uuid.uuid4().hex[:8]}",
+            task_queue=task_queue,
+            task_timeout=timedelta(seconds=1),
+        )
+        reply = await execute_update_or_explain(handle, SlowOnceChatWorkflow.send, str(tmp_path / "marker"))
+        timed_out = [
+            e async for e in handle.fetch_history_events() if e.HasField("workflow_task_timed_out_event_attributes")
+        ]
+        await handle.terminate()
+    finally:
+        await worker.stop()
+    assert timed_out, "the first Workflow Task was meant to time out: the test staged nothing"
+    assert reply == "answered", "a timed-out task is retried, and the Update waits for the retry"

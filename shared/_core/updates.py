@@ -18,6 +18,7 @@ import asyncio
 import time
 from typing import Any
 
+from temporalio.api.failure.v1 import Failure
 from temporalio.client import WorkflowHandle
 
 from shared._core.activities import failing_workflow_task
@@ -38,6 +39,9 @@ async def execute_update_or_explain(
 ) -> Any:
     """Run an Update and return its result; if a Workflow Task fails meanwhile, raise why in one line.
 
+    A task that times out (a Worker too busy or gone) is not a failure: the
+    server retries it, and the wait goes on.
+
     The Update is not lost: once a Worker can complete the task (give it a
     claim check, or a smaller conversation),
     ``handle.get_update_handle(update_id).result()`` returns the reply.
@@ -52,7 +56,9 @@ async def execute_update_or_explain(
             if deadline is not None and time.monotonic() > deadline:
                 raise CookbookError(f"The Update on {handle.id} did not finish within {timeout:.0f} s.")
             if await _workflow_task_attempt(handle) > max(attempts_before, 1):
-                raise CookbookError(await _explain_failure(handle))
+                failure = await failing_workflow_task(handle)
+                if failure is not None:  # a task that timed out (a busy or dead Worker) is retried as is: wait on
+                    raise CookbookError(_explain_failure(handle, failure))
             await asyncio.wait({pending}, timeout=POLL_INTERVAL_S)
         return pending.result()
     finally:
@@ -68,11 +74,8 @@ async def _workflow_task_attempt(handle: WorkflowHandle) -> int:
     return pending.attempt if description.raw_description.HasField("pending_workflow_task") else 0
 
 
-async def _explain_failure(handle: WorkflowHandle) -> str:
-    """The latest Workflow Task failure, as one line that says what to do about it."""
-    failure = await failing_workflow_task(handle)
-    if failure is None:
-        return f"The Workflow Task of {handle.id} is failing and will be retried (see its Event History)."
+def _explain_failure(handle: WorkflowHandle, failure: Failure) -> str:
+    """A Workflow Task's failure, as one line that says what to do about it."""
     if failure.application_failure_info.type == "PayloadsTooLarge":
         return (
             f"This turn cannot be recorded: a payload is over the server's "
