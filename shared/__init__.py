@@ -72,7 +72,7 @@ _MODULES: dict[str, list[str]] = {
     "_views.display": ["figure_png", "show_source"],
     "_views.history": ["HistoryTable", "first_workflow_task_failure", "history_table"],
     "_views.lesson_checks": ["model_called", "model_handed_off"],
-    "_views.payloads": ["count_in_payloads", "decode_events", "payload_bytes", "payloads_in"],
+    "_views.payloads": ["count_in_payloads", "decode_events", "payloads_in"],
     "_views.replay": ["ReplayOutcome", "history_workflow_type", "load_history", "replay", "save_history"],
     "_views.run_chain": ["RunChain", "run_chain"],
     "_views.streaming": ["ReplyBox", "StreamedReply", "stream_reply"],
@@ -149,7 +149,7 @@ if TYPE_CHECKING:  # what editors and type checkers read; tests/test_layout.py c
     from shared._views.display import figure_png, show_source
     from shared._views.history import HistoryTable, first_workflow_task_failure, history_table
     from shared._views.lesson_checks import model_called, model_handed_off
-    from shared._views.payloads import count_in_payloads, decode_events, payload_bytes, payloads_in
+    from shared._views.payloads import count_in_payloads, decode_events, payloads_in
     from shared._views.replay import ReplayOutcome, history_workflow_type, load_history, replay, save_history
     from shared._views.run_chain import RunChain, run_chain
     from shared._views.streaming import ReplyBox, StreamedReply, stream_reply

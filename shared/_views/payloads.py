@@ -54,11 +54,6 @@ async def decode_events(events: Iterable[HistoryEvent], converter: DataConverter
     return decoded
 
 
-def payload_bytes(events: Iterable[HistoryEvent]) -> int:
-    """The bytes of all payloads in these events, as stored (the part of a history that grows with a chat)."""
-    return sum(p.ByteSize() for event in events for p in payloads_in(event))
-
-
 def count_in_payloads(events: Iterable[HistoryEvent], text: str) -> int:
     """How many payloads in these events contain ``text`` in their data or metadata."""
     needle = text.encode()
