@@ -16,7 +16,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from temporalio.client import WorkflowFailureError
+from temporalio.client import WorkflowFailureError, WorkflowHandle
 
 from recipes.nb01_durable_agent import weather_agent
 from recipes.nb01_durable_agent.weather_agent import WeatherAgentWorkflow
@@ -79,9 +79,9 @@ async def test_a_failing_workflow_task_has_a_row_and_ends_a_wait_with_its_cause(
     assert "the Workflow code is broken" in row.result and LONG_CAUSE in table.full(row.step)
 
 
-async def test_a_history_that_used_the_claim_check_store_replays(conn: Connection, task_queue: str, tmp_path: Path):
-    storage = claim_check(tmp_path / "blobs", threshold=64)
-    stored = await setup(external_storage=storage, quiet=True)
+async def run_with_a_claim_check(blobs: Path, task_queue: str) -> WorkflowHandle:
+    """Run the weather agent once with every payload of 64 bytes or more in a claim-check store at ``blobs``."""
+    stored = await setup(external_storage=claim_check(blobs, threshold=64), quiet=True)
     worker = await start_worker(stored.client, weather_agent, task_queue=task_queue)
     try:
         handle = await stored.client.start_workflow(
@@ -90,6 +90,12 @@ async def test_a_history_that_used_the_claim_check_store_replays(conn: Connectio
         await handle.result()
     finally:
         await worker.stop()
+    return handle
+
+
+async def test_a_history_that_used_the_claim_check_store_replays(conn: Connection, task_queue: str, tmp_path: Path):
+    storage = claim_check(tmp_path / "blobs", threshold=64)
+    handle = await run_with_a_claim_check(tmp_path / "blobs", task_queue)
     history = await handle.fetch_history()
     assert (await replay(history, WeatherAgentWorkflow, external_storage=storage)).ok
     with pytest.raises(CookbookError, match=r"replay\(external_storage=...\) takes an ExternalStorage"):
@@ -100,15 +106,7 @@ async def test_a_payload_missing_from_the_claim_check_store_is_one_line_naming_t
     conn: Connection, task_queue: str, tmp_path: Path
 ):
     blobs = tmp_path / "blobs"
-    stored = await setup(external_storage=claim_check(blobs, threshold=64), quiet=True)
-    worker = await start_worker(stored.client, weather_agent, task_queue=task_queue)
-    try:
-        handle = await stored.client.start_workflow(
-            WeatherAgentWorkflow.run, "weather in Lima?", id=f"cc-{uuid.uuid4().hex[:8]}", task_queue=task_queue
-        )
-        await handle.result()
-    finally:
-        await worker.stop()
+    handle = await run_with_a_claim_check(blobs, task_queue)
     history = await handle.fetch_history()
     for blob in blobs.iterdir():  # the store's folder emptied, as a clean-up might
         blob.unlink()
