@@ -27,7 +27,7 @@ from temporalio.exceptions import ApplicationError
 from temporalio.openai_agents import ModelActivityParameters
 
 from recipes.nb09_mcp_and_streaming.inventory_agent import ShopAssistantWorkflow
-from shared import STATE_DIR
+from shared import open_private_log
 
 URL_VARIABLE = "INVENTORY_MCP_URL"
 
@@ -54,11 +54,7 @@ class StdioServerLoggingToFile(MCPServerStdio):
 
 @functools.cache
 def _stdio_log() -> TextIO:
-    STATE_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
-    path = STATE_DIR / f"mcp-stdio-{os.getpid()}.log"
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_NOFOLLOW, 0o600)
-    os.fchmod(descriptor, 0o600)  # yours only, even if an older file of that name was not
-    return os.fdopen(descriptor, "a")  # stays open for the Worker's life
+    return open_private_log(f"mcp-stdio-{os.getpid()}.log")  # stays open for the Worker's life
 
 
 def inventory_over_stdio(*, module: str = "recipes.nb09_mcp_and_streaming.inventory_mcp") -> MCPServerStdio:

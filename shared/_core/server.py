@@ -18,6 +18,7 @@ import atexit
 import contextlib
 import ctypes
 import gc
+import io
 import json
 import os
 import shutil
@@ -32,7 +33,7 @@ import time
 import uuid
 from datetime import timedelta
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, TextIO
 
 from temporalio.api.workflowservice.v1 import DescribeNamespaceRequest
 from temporalio.client import Client
@@ -116,6 +117,11 @@ def open_log(path: Path) -> BinaryIO:
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_NOFOLLOW, 0o600)
     os.fchmod(descriptor, 0o600)  # a log made before by a wider mode is closed too
     return os.fdopen(descriptor, "ab")
+
+
+def open_private_log(name: str) -> TextIO:
+    """Open the log ``name`` in the state folder for appending text, yours only (for a recipe's own child processes)."""
+    return io.TextIOWrapper(open_log(private_state_dir() / name), line_buffering=True)
 
 
 def installed_binary(name: str, package: str) -> str:
